@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'abuse-detector:integration',
+  preset: '../../jest.integration.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'audit:integration',
+  preset: '../../jest.integration.preset.js',
+};

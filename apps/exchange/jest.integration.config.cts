@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'exchange:integration',
+  preset: '../../jest.integration.preset.js',
+};

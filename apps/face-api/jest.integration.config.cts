@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'face-api:integration',
+  preset: '../../jest.integration.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'issuer:integration',
+  preset: '../../jest.integration.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'rbac:integration',
+  preset: '../../jest.integration.preset.js',
+};

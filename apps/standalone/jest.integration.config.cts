@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'standalone:integration',
+  preset: '../../jest.integration.preset.js',
+};

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'abuse-detector-feature',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/abuse-detector/feature',
+};

@@ -1,0 +1,1 @@
+export { AbuseDetectorModule } from './lib/abuse-detector.module';

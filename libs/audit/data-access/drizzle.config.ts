@@ -1,0 +1,5 @@
+import { defineServiceDrizzleConfig } from '@latchkey/persistence';
+
+// Generates this service's checked-in SQL migrations from its *.table.ts files:
+//   npx drizzle-kit generate --config libs/audit/data-access/drizzle.config.ts --name <what_changed>
+export default defineServiceDrizzleConfig({ dir: 'libs/audit/data-access', schemaName: 'audit' });

@@ -1,0 +1,9 @@
+import { join } from 'node:path';
+
+export * from './lib/audit.table';
+export { chainHash, GENESIS_HASH, type ChainedEvent } from './lib/audit-chain';
+export { AuditEventRepository } from './lib/audit-event.repository';
+
+/** The audit service's Postgres schema and its checked-in migrations. */
+export const AUDIT_SCHEMA = 'audit';
+export const AUDIT_MIGRATIONS = join(__dirname, '..', 'migrations');

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+
+/** The `prev_hash` of the first row. */
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** What the chain commits to for one stored event (everything but storage bookkeeping). */
+export interface ChainedEvent {
+  readonly eventId: string;
+  readonly type: string;
+  readonly topic: string;
+  readonly source: string;
+  readonly subject: string | null;
+  readonly time: string;
+  readonly data: unknown;
+}
+
+/**
+ * hash = SHA-256(prev_hash ‖ JCS(event)), hex. RFC 8785 canonical JSON makes
+ * the digest independent of key order and number formatting, so a row read
+ * back from jsonb (which reorders keys) verifies against the hash computed
+ * at ingestion.
+ */
+export function chainHash(prevHash: string, event: ChainedEvent): string {
+  const canonical = canonicalize({ ...event });
+  if (canonical === undefined) throw new Error('event cannot be canonicalised');
+  return createHash('sha256').update(prevHash, 'utf8').update(canonical, 'utf8').digest('hex');
+}

@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Database } from '@latchkey/persistence';
+import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+
+/** Serialises appends so the chain never forks: one writer extends it at a time. */
+const CHAIN_LOCK = 0x4c4b4155; // "LKAU"
+
+interface HeadRow extends Record<string, unknown> {
+  hash: string;
+}
+
+/**
+ * The append-only event store. An append checks for the event id, links the
+ * row to the current head and inserts it, all in one transaction under an
+ * advisory lock: a redelivered event is stored once, and concurrent
+ * ingesters (replicas) extend one chain.
+ */
+@Injectable()
+export class AuditEventRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Appends the event unless it is stored already; returns true when appended. */
+  async append(event: ChainedEvent & { readonly traceparent: string | null }): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
+      const seen = await tx.query('SELECT 1 FROM audit.events WHERE event_id = $1', [event.eventId]);
+      if (seen.length > 0) return false;
+      const [head] = await tx.query<HeadRow>('SELECT hash FROM audit.events ORDER BY seq DESC LIMIT 1');
+      const prevHash = head?.hash ?? GENESIS_HASH;
+      const { traceparent, ...chained } = event;
+      await tx.query(
+        `INSERT INTO audit.events (event_id, type, topic, source, subject, time, traceparent, data, prev_hash, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          event.eventId,
+          event.type,
+          event.topic,
+          event.source,
+          event.subject,
+          event.time,
+          traceparent,
+          JSON.stringify(event.data),
+          prevHash,
+          chainHash(prevHash, chained),
+        ],
+      );
+      return true;
+    });
+  }
+
+  /** Stored events in chain order, for verification and tests. */
+  async list(limit = 1000): Promise<{ eventId: string; type: string; prevHash: string; hash: string }[]> {
+    const rows = await this.db.query<{ event_id: string; type: string; prev_hash: string; hash: string }>(
+      'SELECT event_id, type, prev_hash, hash FROM audit.events ORDER BY seq LIMIT $1',
+      [limit],
+    );
+    return rows.map((r) => ({ eventId: r.event_id, type: r.type, prevHash: r.prev_hash, hash: r.hash }));
+  }
+}

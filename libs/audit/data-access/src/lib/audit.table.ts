@@ -1,0 +1,33 @@
+import { bigserial, index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { defineInboxTable, defineOutboxTable } from '@latchkey/persistence';
+
+/** The audit service's own schema. */
+export const auditSchema = pgSchema('audit');
+
+/**
+ * The append-only event store. `seq` is the stored order the hash chain runs
+ * over; `event_id` is unique, so a redelivered event is stored once;
+ * `hash` = SHA-256(prev_hash ‖ canonical JSON of the row's event), which is
+ * what makes a modified, inserted, reordered or deleted row detectable.
+ */
+export const events = auditSchema.table(
+  'events',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    eventId: text('event_id').notNull().unique(),
+    type: text('type').notNull(),
+    topic: text('topic').notNull(),
+    source: text('source').notNull(),
+    subject: text('subject'),
+    time: timestamp('time', { withTimezone: true }).notNull(),
+    traceparent: text('traceparent'),
+    data: jsonb('data').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('events_type_time_idx').on(t.type, t.time)],
+);
+
+export const outbox = defineOutboxTable(auditSchema);
+export const inbox = defineInboxTable(auditSchema);

@@ -1,0 +1,112 @@
+/**
+ * Stable error codes, area plus reason (STYLE.md "Naming"). Domain errors
+ * carry them (`LatchkeyError<Code>`), denial events carry them as `reason`,
+ * and each transport maps them to wire codes in one exhaustive switch.
+ * A code, once published, keeps its meaning; add codes, never rename them.
+ */
+
+/** Why the issuer refused to issue a limited access token. */
+export const ISSUER_ERROR_CODES = [
+  'ISSUER.KEY_MISSING',
+  'ISSUER.KEY_INVALID',
+  'ISSUER.ISV_NOT_APPROVED',
+  'ISSUER.ISV_REVOKED',
+  'ISSUER.CLIENT_BLOCKED',
+  'ISSUER.CLIENT_KEY_NOT_ISV',
+  'ISSUER.FEATURE_NOT_GRANTED',
+  'ISSUER.FEATURE_UNKNOWN',
+  'ISSUER.RESOURCE_ID_INVALID',
+  'ISSUER.LIFETIME_INVALID',
+  'ISSUER.BODY_INVALID',
+] as const;
+/** One of {@link ISSUER_ERROR_CODES}. */
+export type IssuerErrorCode = (typeof ISSUER_ERROR_CODES)[number];
+/** The `reason` of a `lat.issue-denied` event. */
+export type IssuerDenialReason = IssuerErrorCode;
+
+/** Why a resource server refused a limited access token. */
+export const LAT_ERROR_CODES = [
+  'LAT.MISSING',
+  'LAT.MALFORMED',
+  'LAT.TOO_LARGE',
+  'LAT.BAD_SIGNATURE',
+  'LAT.EXPIRED',
+  'LAT.NOT_YET_VALID',
+  'LAT.WRONG_TYPE',
+  'LAT.WRONG_ISSUER',
+  'LAT.WRONG_RESOURCE',
+  'LAT.FEATURE_MISSING',
+  'LAT.REVOKED',
+  'LAT.REPLAYED',
+  'LAT.DPOP_INVALID',
+  'LAT.AUDIT_UNAVAILABLE',
+] as const;
+/** One of {@link LAT_ERROR_CODES}. */
+export type LatErrorCode = (typeof LAT_ERROR_CODES)[number];
+/** The `reason` of a `lat.rejected` event. */
+export type LatRejectionReason = LatErrorCode;
+
+/** Why the exchange refused to exchange an external token. */
+export const EXCHANGE_ERROR_CODES = [
+  'EXCHANGE.REQUEST_INVALID',
+  'EXCHANGE.TOKEN_MISSING',
+  'EXCHANGE.TOKEN_MALFORMED',
+  'EXCHANGE.ISSUER_UNTRUSTED',
+  'EXCHANGE.TENANT_UNTRUSTED',
+  'EXCHANGE.BAD_SIGNATURE',
+  'EXCHANGE.SIGNING_KEY_UNKNOWN',
+  'EXCHANGE.JWKS_UNAVAILABLE',
+  'EXCHANGE.EXPIRED',
+  'EXCHANGE.NOT_YET_VALID',
+  'EXCHANGE.WRONG_AUDIENCE',
+  'EXCHANGE.NOT_ACCESS_TOKEN',
+  'EXCHANGE.CLIENT_UNKNOWN',
+  'EXCHANGE.CLIENT_DISABLED',
+  'EXCHANGE.SCOPE_NOT_ALLOWED',
+  'EXCHANGE.REVOKED',
+] as const;
+/** One of {@link EXCHANGE_ERROR_CODES}. */
+export type ExchangeErrorCode = (typeof EXCHANGE_ERROR_CODES)[number];
+/** The `reason` of an `exchange.denied` event. */
+export type ExchangeDenialReason = ExchangeErrorCode;
+
+/** Why an authorization decision, or a policy change, was refused. */
+export const RBAC_ERROR_CODES = [
+  'RBAC.TOKEN_MISSING',
+  'RBAC.TOKEN_INVALID',
+  'RBAC.SCOPE_MISSING',
+  'RBAC.PERMISSION_DENIED',
+  'RBAC.ENDPOINT_UNREGISTERED',
+  'RBAC.SUBJECT_UNKNOWN',
+  'RBAC.ROLE_NOT_FOUND',
+  'RBAC.PERMISSION_NOT_FOUND',
+  'RBAC.DECISION_UNAVAILABLE',
+] as const;
+/** One of {@link RBAC_ERROR_CODES}. */
+export type RbacErrorCode = (typeof RBAC_ERROR_CODES)[number];
+/** The `reason` of an `rbac.denied` event. */
+export type RbacDenialReason = RbacErrorCode;
+
+/** Why a consumer could not accept an event; the reason it is dead-lettered with. */
+export const EVENT_ERROR_CODES = ['EVENT.ENVELOPE_INVALID', 'EVENT.UNKNOWN_TYPE', 'EVENT.DATA_INVALID'] as const;
+/** One of {@link EVENT_ERROR_CODES}. */
+export type EventErrorCode = (typeof EVENT_ERROR_CODES)[number];
+
+/** Every known error code. */
+export const ALL_ERROR_CODES = [
+  ...ISSUER_ERROR_CODES,
+  ...LAT_ERROR_CODES,
+  ...EXCHANGE_ERROR_CODES,
+  ...RBAC_ERROR_CODES,
+  ...EVENT_ERROR_CODES,
+] as const;
+/** Any known error code. */
+export type ErrorCode = (typeof ALL_ERROR_CODES)[number];
+
+/**
+ * Narrows a string (e.g. an event's `reason`, which may come from a newer
+ * producer) to one of `codes`, so it can be switched on exhaustively.
+ */
+export function isErrorCodeOf<const C extends string>(codes: readonly C[], value: string): value is C {
+  return (codes as readonly string[]).includes(value);
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'exchange-feature',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/exchange/feature',
+};

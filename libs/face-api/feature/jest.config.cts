@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'face-api-feature',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/face-api/feature',
+};

@@ -1,0 +1,142 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { demoState, startDemo, type MemoryLog } from '../../test/demo-app';
+import { createServiceApp, type ServiceHandle } from './create-service-app';
+import { ReadinessRegistry } from './health/readiness.registry';
+import { DeadlineExceededError } from './deadline';
+
+describe(createServiceApp.name, () => {
+  let handle: ServiceHandle;
+  let log: MemoryLog;
+
+  beforeAll(async () => {
+    ({ handle, log } = await startDemo());
+  });
+  afterAll(() => handle.close());
+  beforeEach(() => {
+    demoState.dependencyUp = false;
+  });
+
+  it('listens on the requested host and reports the actual port in its url', async () => {
+    expect(handle.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${handle.url}/demo/ok`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true });
+  });
+
+  it('answers /healthz with 200 while the process runs, even when not ready', async () => {
+    const response = await handle.app.inject({ method: 'GET', url: '/healthz' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({ status: 'ok' });
+  });
+
+  it('answers /readyz with 503 naming the failing check, then 200 once it passes', async () => {
+    const down = await handle.app.inject({ method: 'GET', url: '/readyz' });
+    expect(down.statusCode).toBe(503);
+    expect(down.json()).toMatchObject({ status: 'error', error: { 'demo-dependency': { status: 'down', reason: 'failed' } } });
+    expect(down.body).not.toContain('ECONNREFUSED');
+
+    demoState.dependencyUp = true;
+    const up = await handle.app.inject({ method: 'GET', url: '/readyz' });
+    expect(up.statusCode).toBe(200);
+    expect(up.json()).toMatchObject({ status: 'ok', info: { 'demo-dependency': { status: 'up' } } });
+  });
+
+  it('reports a check that outlives its timeout as down', async () => {
+    const unregister = handle.readiness.register('slow', () => new Promise<void>((resolve) => setTimeout(resolve, 1_000)));
+    demoState.dependencyUp = true;
+    try {
+      const response = await handle.app.inject({ method: 'GET', url: '/readyz' });
+      expect(response.statusCode).toBe(503);
+      expect(response.json()).toMatchObject({ error: { slow: { status: 'down', reason: 'timeout' } } });
+    } finally {
+      unregister();
+    }
+  });
+
+  it('exposes the readiness registry of the app', () => {
+    expect(handle.readiness).toBe(handle.app.get(ReadinessRegistry));
+  });
+
+  it('sends no x-powered-by header', async () => {
+    const response = await handle.app.inject({ method: 'GET', url: '/demo/ok' });
+    expect(response.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('serves the OpenAPI document titled after the service, without the health routes', async () => {
+    const response = await handle.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(response.statusCode).toBe(200);
+    const document = response.json<OpenAPIObject>();
+    expect(document.info.title).toBe('Latchkey demo');
+    expect(Object.keys(document.paths)).toContain('/demo/ok');
+    expect(Object.keys(document.paths)).not.toContain('/healthz');
+    expect(Object.keys(document.paths)).not.toContain('/readyz');
+  });
+
+  it('serves Swagger UI from local assets at /docs', async () => {
+    const page = await handle.app.inject({ method: 'GET', url: '/docs' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('<title>Latchkey demo</title>');
+    const bundle = await handle.app.inject({ method: 'GET', url: '/docs/swagger-ui-bundle.js' });
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.headers['content-type']).toContain('javascript');
+  });
+
+  it('logs requests as JSON with the service name and credentials redacted', async () => {
+    await handle.app.inject({
+      method: 'GET',
+      url: '/demo/ok?subscription-key=qs-key-123&view=full',
+      headers: {
+        authorization: 'Bearer eyJhbGciOiJFUzI1NiJ9.secret-jwt',
+        limitedaccesstoken: 'Bearer eyJ.lat-secret',
+        'ocp-apim-subscription-key': 'apim-key-456',
+        cookie: 'session=cookie-secret',
+      },
+    });
+    const line = log.lines.find((entry) => entry['msg'] === 'request completed' && JSON.stringify(entry).includes('view'));
+    expect(line).toMatchObject({ name: 'demo', level: 'info', req: { query: { 'subscription-key': '[Redacted]', view: 'full' } } });
+    expect(line?.['req']).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(line).toMatchObject({
+      req: {
+        headers: {
+          authorization: '[Redacted]',
+          limitedaccesstoken: '[Redacted]',
+          'ocp-apim-subscription-key': '[Redacted]',
+          cookie: '[Redacted]',
+        },
+      },
+    });
+    for (const secret of ['secret-jwt', 'lat-secret', 'apim-key-456', 'cookie-secret', 'qs-key-123']) {
+      expect(log.text).not.toContain(secret);
+    }
+  });
+
+  it('does not log probe requests', async () => {
+    const before = log.lines.length;
+    await handle.app.inject({ method: 'GET', url: '/healthz' });
+    expect(log.lines.slice(before).filter((entry) => entry['msg'] === 'request completed')).toEqual([]);
+  });
+});
+
+describe('ServiceHandle.close', () => {
+  afterEach(() => {
+    demoState.shutdownDelayMs = 0;
+  });
+
+  it('reports not ready once closing starts and closes the server', async () => {
+    demoState.dependencyUp = true;
+    const { handle } = await startDemo();
+    await handle.close();
+    expect(handle.readiness.isShuttingDown).toBe(true);
+    await expect(fetch(`${handle.url}/healthz`)).rejects.toThrow();
+  });
+
+  it('rejects with DeadlineExceededError when shutdown hooks overrun the deadline', async () => {
+    demoState.shutdownDelayMs = 400;
+    const { handle } = await startDemo({ shutdownTimeoutMs: 50 });
+    const started = Date.now();
+    await expect(handle.close()).rejects.toThrow(DeadlineExceededError);
+    expect(Date.now() - started).toBeLessThan(350);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+  });
+});

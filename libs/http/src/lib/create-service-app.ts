@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { DynamicModule, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig, loadServicePort, platformConfig, type Env } from '@latchkey/config';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { registerBodyParsers } from './body-parsers';
+import { withDeadline } from './deadline';
+import { ReadinessRegistry } from './health/readiness.registry';
+import { HttpPlatformModule } from './http-platform.module';
+import { setupOpenApi } from './openapi';
+
+/** Default request body limit: 1 MiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface CreateServiceAppOptions {
+  /** Service name (kebab-case): log `name`, OpenAPI title, default port variable. */
+  readonly name: string;
+  /** The service's module, e.g. `IssuerModule`. */
+  readonly module: Type<unknown> | DynamicModule;
+  /** Overrides LATCHKEY_HOST. */
+  readonly host?: string;
+  /** Overrides LATCHKEY_<SERVICE>_PORT; 0 picks a free port. */
+  readonly port?: number;
+  /** Where configuration is read from; the process environment by default. */
+  readonly env?: Env;
+  /** Where logs go; stdout by default. */
+  readonly logStream?: DestinationStream;
+  readonly bodyLimitBytes?: number;
+  /** Overrides LATCHKEY_SHUTDOWN_TIMEOUT_MS for `close()`. */
+  readonly shutdownTimeoutMs?: number;
+  readonly readinessCheckTimeoutMs?: number;
+}
+
+/** A created, listening service app. */
+export interface ServiceHandle {
+  readonly name: string;
+  readonly app: NestFastifyApplication;
+  /** `http://<host>:<port>` with the actual port. */
+  readonly url: string;
+  readonly readiness: ReadinessRegistry;
+  /**
+   * Reports not-ready, then closes the app (Nest shutdown hooks, then the
+   * server, letting in-flight requests finish) within the shutdown deadline.
+   * Idempotent. Rejects with DeadlineExceededError when the deadline passes.
+   */
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Creates a service app and starts listening. It installs no signal handlers
+ * and prints nothing: `runService` does that for a one-service process, and
+ * the standalone process does it once for all the apps it creates.
+ * @throws ConfigError when the platform or port configuration is invalid.
+ */
+export async function createServiceApp(options: CreateServiceAppOptions): Promise<ServiceHandle> {
+  const config = loadConfig(platformConfig, options.env);
+  const port = options.port ?? loadServicePort(options.name, options.env);
+  const host = options.host ?? config.LATCHKEY_HOST;
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? config.LATCHKEY_SHUTDOWN_TIMEOUT_MS;
+
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const adapter = new FastifyAdapter({
+    bodyLimit,
+    // Client addresses come from the socket; enabling X-Forwarded-* is a deployment decision.
+    trustProxy: false,
+    // Request ids (the `req.id` of every log line) are ours; a client-supplied id is never trusted.
+    genReqId: () => randomUUID(),
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    HttpPlatformModule.forService({
+      name: options.name,
+      module: options.module,
+      logLevel: config.LOG_LEVEL,
+      logStream: options.logStream,
+      readinessCheckTimeoutMs: options.readinessCheckTimeoutMs,
+    }),
+    adapter,
+    // abortOnError: false, so a failing module init rejects instead of aborting the process.
+    { bufferLogs: true, abortOnError: false },
+  );
+  try {
+    app.useLogger(app.get(Logger));
+    app.flushLogs();
+    registerBodyParsers(app, bodyLimit);
+    setupOpenApi(app, options.name);
+    await app.listen({ port, host });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+
+  const address = app.getHttpServer().address() as AddressInfo;
+  const readiness = app.get(ReadinessRegistry);
+  let closing: Promise<void> | undefined;
+  return {
+    name: options.name,
+    app,
+    url: `http://${urlHost(host)}:${address.port}`,
+    readiness,
+    close: () => {
+      closing ??= (() => {
+        readiness.markShuttingDown();
+        return withDeadline(app.close(), shutdownTimeoutMs, `closing ${options.name}`);
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,165 @@
+import { startDemo, type MemoryLog } from '../../../test/demo-app';
+import type { ServiceHandle } from '../create-service-app';
+import { LatchkeyExceptionFilter } from './latchkey-exception.filter';
+
+describe(LatchkeyExceptionFilter.name, () => {
+  let handle: ServiceHandle;
+  let log: MemoryLog;
+
+  beforeAll(async () => {
+    ({ handle, log } = await startDemo({ bodyLimitBytes: 1024 }));
+  });
+  afterAll(() => handle.close());
+
+  const get = (url: string) => handle.app.inject({ method: 'GET', url });
+  const post = (url: string, payload: string, contentType = 'application/json') =>
+    handle.app.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType } });
+
+  describe('Azure-style routes', () => {
+    it('answers a mapped service code with its status and Azure code, and the error message', async () => {
+      const response = await get('/demo/not-granted');
+      expect(response.statusCode).toBe(403);
+      expect(response.headers['content-type']).toContain('application/json');
+      expect(response.json()).toEqual({ error: { code: 'Forbidden', message: 'Feature "identify" is not granted to this ISV.' } });
+    });
+
+    it('puts the error message in innererror when the mapping names an inner code', async () => {
+      const response = await get('/demo/token-rejected');
+      expect(response.statusCode).toBe(401);
+      expect(response.json()).toEqual({
+        error: {
+          code: 'Unauthorized',
+          message: 'Access denied due to an invalid token.',
+          innererror: { code: 'InvalidLimitedAccessToken', message: 'The token has expired.' },
+        },
+      });
+    });
+
+    it('answers an unknown route with 404 NotFound without echoing the path', async () => {
+      const response = await get('/no/such/route-xyz');
+      expect(response.statusCode).toBe(404);
+      expect(response.json()).toEqual({ error: { code: 'NotFound', message: 'Resource not found.' } });
+      expect(response.body).not.toContain('route-xyz');
+    });
+
+    it('answers malformed JSON with 400 BadArgument "JSON parsing error."', async () => {
+      const response = await post('/demo/echo', '{"expiredTime": ');
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'JSON parsing error.' } });
+    });
+
+    it('answers an empty JSON body with 400 BadArgument', async () => {
+      const response = await post('/demo/echo', '');
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'JSON parsing error.' } });
+    });
+
+    it('answers a body over the limit with 413', async () => {
+      const response = await post('/demo/echo', JSON.stringify({ padding: 'x'.repeat(2048) }));
+      expect(response.statusCode).toBe(413);
+      expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'The request body is too large.' } });
+    });
+
+    it('answers an unsupported content type with 415', async () => {
+      const response = await post('/demo/echo', '<xml/>', 'application/xml');
+      expect(response.statusCode).toBe(415);
+      expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'Invalid Media Type.' } });
+    });
+
+    it('keeps the message of a LatchkeyError raised with a generic code', async () => {
+      const response = await get('/demo/bad-argument');
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'expiredTime must be between 60 and 86400.' } });
+    });
+
+    it('maps a Nest HttpException (a guard refusing) by status with the generic message', async () => {
+      const response = await get('/demo/guarded');
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toEqual({
+        error: { code: 'Forbidden', message: 'The caller is not allowed to perform this operation.' },
+      });
+    });
+
+    it('answers an unexpected error with a generic 500 and logs it server-side', async () => {
+      const response = await get('/demo/crash');
+      expect(response.statusCode).toBe(500);
+      expect(response.json()).toEqual({ error: { code: 'InternalServerError', message: 'An internal error occurred.' } });
+      for (const leak of ['hunter2', 'secret-module', '/srv/', 'at ', 'stack']) expect(response.body).not.toContain(leak);
+      const logged = log.lines.find((line) => line['msg'] === 'request failed');
+      expect(logged).toMatchObject({ level: 'error', name: 'demo', err: { message: expect.stringContaining('hunter2') } });
+    });
+
+    it('answers a LatchkeyError whose code nobody mapped with 500 and logs the code', async () => {
+      const response = await get('/demo/unmapped');
+      expect(response.statusCode).toBe(500);
+      expect(response.body).not.toContain('internal detail');
+      expect(log.lines.find((line) => line['code'] === 'DEMO.NOBODY_MAPPED_THIS')).toMatchObject({ level: 'error' });
+    });
+  });
+
+  describe('OAuth routes', () => {
+    it('answers in RFC 6749 form on a controller marked @WireFormat("oauth"), uncacheable', async () => {
+      const response = await get('/token/not-granted');
+      expect(response.statusCode).toBe(403);
+      expect(response.json()).toMatchObject({ error: 'invalid_scope' });
+      expect(response.headers['cache-control']).toBe('no-store');
+      expect(response.headers['pragma']).toBe('no-cache');
+    });
+
+    it('replaces characters RFC 6749 forbids in error_description', async () => {
+      const response = await get('/token/not-granted');
+      expect(response.json<{ error_description: string }>().error_description).toBe('Scope ?admin? is not allowed.');
+    });
+
+    it('lets a handler override its controller with @WireFormat("azure")', async () => {
+      const response = await get('/token/azure-override');
+      expect(response.json()).toEqual({ error: { code: 'Forbidden', message: 'Not granted.' } });
+    });
+
+    it('answers malformed JSON on an OAuth route with invalid_request', async () => {
+      for (const url of ['/token', '/demo/oauth-style']) {
+        const response = await post(url, '{oops');
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'JSON parsing error.' });
+      }
+    });
+
+    it('uses the OAuth family for any route under /oauth2/, known or not', async () => {
+      const crash = await get('/oauth2/crash');
+      expect(crash.statusCode).toBe(500);
+      expect(crash.json()).toEqual({ error: 'server_error', error_description: 'An internal error occurred.' });
+      const missing = await get('/oauth2/nowhere');
+      expect(missing.statusCode).toBe(404);
+      expect(missing.json()).toEqual({ error: 'invalid_request', error_description: 'Resource not found.' });
+    });
+  });
+});
+
+describe('request bodies', () => {
+  let handle: ServiceHandle;
+  beforeAll(async () => {
+    ({ handle } = await startDemo());
+  });
+  afterAll(() => handle.close());
+
+  it('parses form bodies for OAuth endpoints', async () => {
+    const response = await handle.app.inject({
+      method: 'POST',
+      url: '/token',
+      payload: 'grant_type=client_credentials&scope=a+b',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual({ grant_type: 'client_credentials', scope: 'a b' });
+  });
+
+  it('rejects a JSON body that tries to poison prototypes', async () => {
+    const response = await handle.app.inject({
+      method: 'POST',
+      url: '/demo/echo',
+      payload: '{"__proto__": {"admin": true}}',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(response.statusCode).toBe(400);
+  });
+});

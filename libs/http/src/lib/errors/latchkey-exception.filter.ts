@@ -1,0 +1,45 @@
+import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PinoLogger } from 'nestjs-pino';
+import { throwError, type Observable } from 'rxjs';
+import { ErrorMappingRegistry } from './error-mapping.registry';
+import { classifyError, renderWireError } from './wire-error';
+import { wireFamilyOf } from './wire-format.decorator';
+
+/**
+ * The one place HTTP errors are written: every exception becomes an Azure
+ * or OAuth error body (by route), with no stack, path or internal message in
+ * the response. Server errors are logged with the full exception.
+ */
+@Catch()
+@Injectable()
+export class LatchkeyExceptionFilter implements ExceptionFilter {
+  constructor(
+    private readonly mappings: ErrorMappingRegistry,
+    private readonly logger: PinoLogger,
+  ) {
+    this.logger.setContext(LatchkeyExceptionFilter.name);
+  }
+
+  catch(exception: unknown, host: ArgumentsHost): void | Observable<never> {
+    // Event consumers (messaging) handle their own errors: retry or dead-letter.
+    if (host.getType() !== 'http') return throwError(() => exception);
+    const request = host.switchToHttp().getRequest<FastifyRequest>();
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+
+    const family = wireFamilyOf(request);
+    const classified = classifyError(exception, (code) => this.mappings.lookup(code));
+    const wire = renderWireError(classified, family);
+    if (classified.kind === 'unmapped') {
+      this.logger.error({ err: exception, code: classified.code }, 'error code has no wire mapping; answered 500');
+    } else if (wire.status >= 500) {
+      this.logger.error({ err: exception, code: classified.code }, 'request failed');
+    }
+    if (reply.sent) return;
+    if (family === 'oauth') {
+      // RFC 6749 §5.1: token endpoint responses must not be cached.
+      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    }
+    void reply.status(wire.status).header('content-type', 'application/json; charset=utf-8').send(wire.body);
+  }
+}

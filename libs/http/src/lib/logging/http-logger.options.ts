@@ -1,0 +1,65 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LogLevel } from '@latchkey/config';
+import { activeTraceIds, isProbePath, isSensitiveQueryParam, redactUrl } from '@latchkey/telemetry';
+import { stdTimeFunctions } from 'pino';
+import type { Options } from 'pino-http';
+
+/**
+ * Log paths whose values are replaced by `[Redacted]`: credential headers,
+ * and credential-named fields at the top level or one level down (pino's
+ * `*` matches one level; log ids, never objects holding secrets deeper).
+ */
+export const REDACTED_LOG_PATHS: readonly string[] = Object.freeze([
+  'req.headers.authorization',
+  'req.headers.limitedaccesstoken',
+  'req.headers["ocp-apim-subscription-key"]',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  ...['token', 'key', 'secret', 'password', 'client_secret', 'subject_token', 'actor_token', 'access_token', 'refresh_token', 'assertion'].flatMap(
+    (field) => [field, `*.${field}`],
+  ),
+]);
+
+export const REDACTED = '[Redacted]';
+
+interface SerializedRequest {
+  url?: unknown;
+  query?: unknown;
+}
+
+function redactRequest(req: SerializedRequest): SerializedRequest {
+  if (typeof req.url === 'string') req.url = redactUrl(req.url, REDACTED);
+  if (typeof req.query === 'object' && req.query !== null) {
+    req.query = Object.fromEntries(
+      Object.entries(req.query).map(([name, value]) => [name, isSensitiveQueryParam(name) ? REDACTED : value]),
+    );
+  }
+  return req;
+}
+
+export interface HttpLoggerSettings {
+  /** Service name, the `name` field of every line. */
+  readonly name: string;
+  readonly level: LogLevel;
+}
+
+/**
+ * pino-http options of every service: JSON lines with `name`, ISO `time`,
+ * textual `level`, `trace_id`/`span_id` of the active span, credentials
+ * redacted, probe requests not logged.
+ */
+export function httpLoggerOptions(settings: HttpLoggerSettings): Options {
+  return {
+    name: settings.name,
+    level: settings.level,
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    mixin: () => ({ ...activeTraceIds() }),
+    redact: { paths: [...REDACTED_LOG_PATHS], censor: REDACTED },
+    serializers: { req: redactRequest },
+    // Nest's middleware engine rewrites req.url relative to the mount path; originalUrl is the request's.
+    autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => isProbePath(req.originalUrl ?? req.url) },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
+      error !== undefined || res.statusCode >= 500 ? 'error' : 'info',
+  };
+}

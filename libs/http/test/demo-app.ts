@@ -1,0 +1,171 @@
+import {
+  Body,
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  Post,
+  UseGuards,
+  type CanActivate,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { LatchkeyError } from '@latchkey/contracts';
+import type { Writable } from 'node:stream';
+import { createServiceApp, type ServiceHandle } from '../src/lib/create-service-app';
+import { ErrorMappingRegistry, type ErrorMappingTable } from '../src/lib/errors/error-mapping.registry';
+import { WireFormat } from '../src/lib/errors/wire-format.decorator';
+import { ReadinessRegistry } from '../src/lib/health/readiness.registry';
+
+type DemoErrorCode = 'DEMO.NOT_GRANTED' | 'DEMO.TOKEN_REJECTED';
+
+const demoErrors: ErrorMappingTable<DemoErrorCode> = {
+  'DEMO.NOT_GRANTED': { status: 403, azureCode: 'Forbidden', oauthError: 'invalid_scope' },
+  'DEMO.TOKEN_REJECTED': {
+    status: 401,
+    azureCode: 'Unauthorized',
+    azureInnerCode: 'InvalidLimitedAccessToken',
+    message: 'Access denied due to an invalid token.',
+  },
+};
+
+/** Mutable state the specs drive. */
+export const demoState = { dependencyUp: false, shutdownDelayMs: 0 };
+
+@Injectable()
+class DemoRegistrations implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly errors: ErrorMappingRegistry,
+    private readonly readiness: ReadinessRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.errors.register(demoErrors);
+    this.readiness.register('demo-dependency', () => {
+      if (!demoState.dependencyUp) throw new Error('connect ECONNREFUSED 10.0.0.7:5432');
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, demoState.shutdownDelayMs));
+  }
+}
+
+class DenyAll implements CanActivate {
+  canActivate(): boolean {
+    return false;
+  }
+}
+
+@Controller('demo')
+export class DemoController {
+  @Get('ok')
+  ok(): { ok: true } {
+    return { ok: true };
+  }
+
+  @Post('echo')
+  echo(@Body() body: unknown): unknown {
+    return body;
+  }
+
+  @Get('crash')
+  crash(): never {
+    throw new Error('db password=hunter2 failed at /srv/app/secret-module.ts');
+  }
+
+  @Get('not-granted')
+  notGranted(): never {
+    throw new LatchkeyError('DEMO.NOT_GRANTED', 'Feature "identify" is not granted to this ISV.');
+  }
+
+  @Get('token-rejected')
+  tokenRejected(): never {
+    throw new LatchkeyError('DEMO.TOKEN_REJECTED', 'The token has expired.');
+  }
+
+  @Get('unmapped')
+  unmapped(): never {
+    throw new LatchkeyError('DEMO.NOBODY_MAPPED_THIS', 'internal detail');
+  }
+
+  @Get('bad-argument')
+  badArgument(): never {
+    throw new LatchkeyError('HTTP.BAD_REQUEST', 'expiredTime must be between 60 and 86400.');
+  }
+
+  @Get('guarded')
+  @UseGuards(DenyAll)
+  guarded(): string {
+    return 'unreachable';
+  }
+
+  @WireFormat('oauth')
+  @Post('oauth-style')
+  oauthStyle(@Body() body: unknown): unknown {
+    return body;
+  }
+}
+
+@WireFormat('oauth')
+@Controller('token')
+export class TokenController {
+  @Post()
+  token(@Body() body: unknown): unknown {
+    return body;
+  }
+
+  @Get('not-granted')
+  notGranted(): never {
+    throw new LatchkeyError('DEMO.NOT_GRANTED', 'Scope "admin" is not allowed.');
+  }
+
+  @WireFormat('azure')
+  @Get('azure-override')
+  azureOverride(): never {
+    throw new LatchkeyError('DEMO.NOT_GRANTED', 'Not granted.');
+  }
+}
+
+@Controller('oauth2')
+export class OAuthPrefixController {
+  @Get('crash')
+  crash(): never {
+    throw new Error('secret internals');
+  }
+}
+
+@Module({ controllers: [DemoController, TokenController, OAuthPrefixController], providers: [DemoRegistrations] })
+export class DemoModule {}
+
+/** A pino destination that keeps every JSON line. */
+export class MemoryLog {
+  readonly lines: Record<string, unknown>[] = [];
+  readonly stream = {
+    write: (line: string): void => {
+      this.lines.push(JSON.parse(line) as Record<string, unknown>);
+    },
+  } as unknown as Writable;
+
+  get text(): string {
+    return this.lines.map((line) => JSON.stringify(line)).join('\n');
+  }
+}
+
+export async function startDemo(overrides: { bodyLimitBytes?: number; shutdownTimeoutMs?: number } = {}): Promise<{
+  handle: ServiceHandle;
+  log: MemoryLog;
+}> {
+  const log = new MemoryLog();
+  const handle = await createServiceApp({
+    name: 'demo',
+    module: DemoModule,
+    host: '127.0.0.1',
+    port: 0,
+    env: { LOG_LEVEL: 'debug' },
+    logStream: log.stream,
+    readinessCheckTimeoutMs: 100,
+    ...overrides,
+  });
+  return { handle, log };
+}

@@ -1,0 +1,8 @@
+import { join } from 'node:path';
+
+export * from './lib/issuer.table';
+export { IsvRepository, type Isv } from './lib/isv.repository';
+
+/** The issuer's Postgres schema and its checked-in migrations. */
+export const ISSUER_SCHEMA = 'issuer';
+export const ISSUER_MIGRATIONS = join(__dirname, '..', 'migrations');

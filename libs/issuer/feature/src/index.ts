@@ -1,0 +1,2 @@
+export { IssuerModule } from './lib/issuer.module';
+export { SeedDemoIsvUseCase, DEMO_ISV_ID } from './lib/seed-demo-isv.use-case';

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'messaging:integration',
+  preset: '../../jest.integration.preset.js',
+};

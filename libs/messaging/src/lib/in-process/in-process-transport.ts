@@ -1,0 +1,107 @@
+import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage } from '../transport/transport';
+import { sleep } from '../transport/deadline';
+import { InProcessBroker } from './in-process-broker';
+
+/** How long a caught-up partition loop parks before looking again (it is also woken on append). */
+const IDLE_WAIT_MS = 250;
+/** Pause before redelivering a message whose handler rejected. */
+const REDELIVERY_DELAY_MS = 50;
+
+/**
+ * One member of a consumer group: a loop per subscribed partition that
+ * delivers the message at the committed offset, commits only after the
+ * handler resolved, and delivers the same message again when it rejected.
+ * Groups are independent; two members of one group would both read every
+ * partition, so the bus creates one member per group and service.
+ */
+class InProcessConsumer implements ConsumerHandle {
+  private readonly signal = { stopped: false };
+  private loops: Promise<void>[] = [];
+
+  constructor(
+    private readonly broker: InProcessBroker,
+    private readonly spec: ConsumeSpec,
+  ) {}
+
+  get group(): string {
+    return this.spec.group;
+  }
+
+  start(): void {
+    for (const topic of this.spec.topics) {
+      for (const partition of this.broker.partitionsOf(topic)) {
+        this.loops.push(this.partitionLoop(topic, partition));
+      }
+    }
+  }
+
+  running(): boolean {
+    return !this.signal.stopped;
+  }
+
+  async stop(): Promise<void> {
+    this.signal.stopped = true;
+    await Promise.all(this.loops);
+    this.loops = [];
+  }
+
+  private async partitionLoop(topic: string, partition: number): Promise<void> {
+    while (!this.signal.stopped) {
+      const message = this.broker.next(this.spec.group, topic, partition);
+      if (!message) {
+        await this.broker.waitForAppend(this.signal, IDLE_WAIT_MS);
+        continue;
+      }
+      try {
+        await this.spec.onMessage(message);
+        this.broker.commit(this.spec.group, message);
+      } catch {
+        // Not handled: keep the offset, deliver the same message again.
+        await sleep(REDELIVERY_DELAY_MS);
+      }
+    }
+  }
+}
+
+/** The embedded transport used by `npm start`: the process-wide in-process broker. */
+export class InProcessTransport implements Transport {
+  readonly kind = 'in-process' as const;
+  private readonly consumers = new Set<InProcessConsumer>();
+
+  constructor(private readonly broker: InProcessBroker = InProcessBroker.shared()) {}
+
+  async connect(): Promise<void> {
+    // Nothing to connect: the broker lives in this process.
+  }
+
+  async ensureTopics(topics: readonly { name: string; compacted?: boolean }[]): Promise<void> {
+    for (const topic of topics) this.broker.createTopic(topic.name, topic.compacted);
+  }
+
+  async send(messages: readonly TransportMessage[]): Promise<void> {
+    this.broker.append(messages);
+  }
+
+  async consume(spec: ConsumeSpec): Promise<ConsumerHandle> {
+    const consumer = new InProcessConsumer(this.broker, spec);
+    this.consumers.add(consumer);
+    consumer.start();
+    return {
+      group: spec.group,
+      running: () => consumer.running(),
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+      },
+    };
+  }
+
+  connected(): boolean {
+    return this.broker.isAvailable();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    this.consumers.clear();
+  }
+}

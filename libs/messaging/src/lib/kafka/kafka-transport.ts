@@ -1,0 +1,234 @@
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage } from '../transport/transport';
+import { sleep, withDeadline } from '../transport/deadline';
+
+/** Connection settings of the Kafka transport. */
+export interface KafkaTransportOptions {
+  readonly brokers: readonly string[];
+  readonly clientId: string;
+  /** Partitions for topics this transport creates. */
+  readonly partitions?: number;
+  readonly replicationFactor?: number;
+  /** Broker connection timeout, ms. */
+  readonly connectionTimeoutMs?: number;
+  /** Called with kafkajs log entries at warn level and above (never message contents). */
+  readonly log?: (level: 'error' | 'warn', message: string) => void;
+}
+
+/** Wait before our own restart of a consumer that crashed and that kafkajs will not restart. */
+const RESTART_BACKOFF_MS = 1000;
+
+function toHeaders(headers: IHeaders | undefined): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue;
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) result[name] = first.toString();
+  }
+  return result;
+}
+
+/**
+ * One consumer group member on kafkajs, with offsets committed by hand after
+ * the handler resolved (`autoCommit: false`). kafkajs restarts a consumer
+ * after retriable crashes by itself; for the others we restart it after a
+ * backoff, and `running()` reports false meanwhile so readiness fails
+ * instead of idling while looking healthy.
+ */
+class KafkaConsumerMember implements ConsumerHandle {
+  private consumer: Consumer | undefined;
+  private healthy = false;
+  private stopped = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly spec: ConsumeSpec,
+    private readonly log: KafkaTransportOptions['log'],
+  ) {}
+
+  get group(): string {
+    return this.spec.group;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.kafka.consumer({
+      groupId: this.spec.group,
+      sessionTimeout: 30000,
+      heartbeatInterval: 3000,
+      retry: { retries: 5, initialRetryTime: 200 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, (event) => {
+      this.healthy = false;
+      this.log?.('error', `consumer ${this.spec.group} crashed: ${event.payload.error.message}`);
+      if (!event.payload.restart && !this.stopped) void this.restartLater();
+    });
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.healthy = true;
+    });
+    consumer.on(consumer.events.STOP, () => {
+      this.healthy = false;
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...this.spec.topics], fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ topic, partition, message }) => {
+        await this.spec.onMessage({
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString() ?? '',
+          value: message.value ?? Buffer.alloc(0),
+          headers: toHeaders(message.headers),
+        });
+        // Only now is the handler's effect durable: commit past this message.
+        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      },
+    });
+    this.healthy = true;
+  }
+
+  running(): boolean {
+    return this.healthy && !this.stopped;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.consumer?.disconnect();
+  }
+
+  private async restartLater(): Promise<void> {
+    await sleep(RESTART_BACKOFF_MS);
+    if (this.stopped) return;
+    try {
+      await this.consumer?.disconnect();
+      await this.start();
+    } catch (error) {
+      this.log?.('error', `consumer ${this.spec.group} restart failed: ${(error as Error).message}`);
+      void this.restartLater();
+    }
+  }
+}
+
+/**
+ * Kafka through kafkajs. The producer waits for all in-sync replicas
+ * (`acks: -1`) and is idempotent (which kafkajs allows only with one request
+ * in flight: the price of no duplicates and no reordering on retry).
+ */
+export class KafkaTransport implements Transport {
+  readonly kind = 'kafka' as const;
+  private readonly kafka: Kafka;
+  private readonly producer: Producer;
+  private readonly members = new Set<KafkaConsumerMember>();
+  private producerConnected = false;
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: [...options.brokers],
+      connectionTimeout: options.connectionTimeoutMs ?? 3000,
+      retry: { retries: 3, initialRetryTime: 200 },
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log }) => {
+          if (level <= logLevel.WARN) this.options.log?.(level === logLevel.ERROR ? 'error' : 'warn', log.message);
+        },
+    });
+    // The default (murmur2) partitioner matches the Java client's, so a key
+    // lands on the same partition whichever client produced it.
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: true,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
+    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
+  }
+
+  async connect(): Promise<void> {
+    await this.producer.connect();
+    this.producerConnected = true;
+  }
+
+  async ensureTopics(topics: readonly { name: string; compacted?: boolean }[]): Promise<void> {
+    // A fresh admin client per call: kafkajs cannot reconnect one after disconnect().
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (missing.length === 0) return;
+      // kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION,
+      // which Kafka 4 answers for a moment after creation: poll instead.
+      await admin.createTopics({
+        waitForLeaders: false,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: this.options.partitions ?? 3,
+          replicationFactor: this.options.replicationFactor ?? 1,
+          configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+      await this.waitForLeaders(admin, missing.map((t) => t.name));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  private async waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics });
+        const ready = found.length === topics.length && found.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0));
+        if (ready) return;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`);
+      await sleep(100);
+    }
+  }
+
+  async send(messages: readonly TransportMessage[], timeoutMs: number): Promise<void> {
+    const byTopic = new Map<string, TransportMessage[]>();
+    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    const batch = this.producer.sendBatch({
+      acks: -1,
+      timeout: timeoutMs,
+      topicMessages: [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
+      })),
+    });
+    await withDeadline(batch, timeoutMs, 'kafka send');
+  }
+
+  async consume(spec: ConsumeSpec): Promise<ConsumerHandle> {
+    const member = new KafkaConsumerMember(this.kafka, spec, this.options.log);
+    this.members.add(member);
+    await member.start();
+    return {
+      group: spec.group,
+      running: () => member.running(),
+      stop: async () => {
+        this.members.delete(member);
+        await member.stop();
+      },
+    };
+  }
+
+  connected(): boolean {
+    return this.producerConnected;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.members].map((m) => m.stop()));
+    this.members.clear();
+    await this.producer.disconnect();
+  }
+}

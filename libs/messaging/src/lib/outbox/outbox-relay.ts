@@ -1,0 +1,141 @@
+import type { EventEnvelope } from '@latchkey/contracts';
+import type { EventBus } from '../event-bus';
+import { schemaIdent, type TransactionalSql } from './sql';
+
+/** Settings of one service's relay. */
+export interface OutboxRelayOptions {
+  readonly schema: string;
+  readonly batchSize?: number;
+  /** Poll interval when idle; a write nudges the relay sooner (default 250 ms). */
+  readonly pollIntervalMs?: number;
+  /** Longest pause after failures (default 5 s). */
+  readonly maxBackoffMs?: number;
+  readonly log?: (level: 'error' | 'warn' | 'info', message: string, fields?: Record<string, unknown>) => void;
+}
+
+interface OutboxRow extends Record<string, unknown> {
+  id: string | number;
+  topic: string;
+  envelope: EventEnvelope | string;
+}
+
+/**
+ * Publishes outbox rows in id order. Each pass claims a batch with
+ * `FOR UPDATE SKIP LOCKED` (replicas relaying the same table take disjoint
+ * rows), sends it and marks it published in the same transaction, so a row
+ * is marked only after the broker acknowledged it. A crash between the
+ * acknowledgement and the commit re-sends the batch: delivery is
+ * at-least-once, and consumers deduplicate by event id (the inbox).
+ */
+export class OutboxRelay {
+  private readonly table: string;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private failures = 0;
+
+  constructor(
+    private readonly db: TransactionalSql,
+    private readonly bus: EventBus,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.table = `${schemaIdent(options.schema)}.outbox`;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  /** Asks for a pass now (called after an outbox write). */
+  nudge(): void {
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** One pass: publishes up to a batch; returns how many rows were published. */
+  async relayOnce(): Promise<number> {
+    const limit = this.options.batchSize ?? 100;
+    try {
+      const published = await this.db.transaction(async (tx) => {
+        const rows = await tx.query<OutboxRow>(
+          `SELECT id, topic, envelope FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+          [limit],
+        );
+        if (rows.length === 0) return 0;
+        await this.bus.publishEnvelopes(
+          rows.map((r) => ({
+            topic: r.topic,
+            envelope: typeof r.envelope === 'string' ? (JSON.parse(r.envelope) as EventEnvelope) : r.envelope,
+          })),
+        );
+        await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [
+          rows.map((r) => String(r.id)),
+        ]);
+        return rows.length;
+      });
+      this.failures = 0;
+      return published;
+    } catch (error) {
+      this.failures++;
+      await this.recordFailure((error as Error).message);
+      throw error;
+    }
+  }
+
+  /** Unpublished rows and the age of the oldest, for metrics and readiness. */
+  async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
+    const [row] = await this.db.query<{ count: string | number; oldest: string | Date | null }>(
+      `SELECT count(*) AS count, min(created_at) AS oldest FROM ${this.table} WHERE published_at IS NULL`,
+    );
+    const oldest = row?.oldest ? new Date(row.oldest).getTime() : undefined;
+    return { count: Number(row?.count ?? 0), oldestAgeMs: oldest ? Math.max(0, Date.now() - oldest) : 0 };
+  }
+
+  private async recordFailure(message: string): Promise<void> {
+    this.options.log?.('warn', 'outbox relay could not publish; will retry', {
+      schema: this.options.schema,
+      error: message,
+      failures: this.failures,
+    });
+    try {
+      await this.db.query(
+        `UPDATE ${this.table} SET attempts = attempts + 1, last_error = $1 WHERE id IN (SELECT id FROM ${this.table} WHERE published_at IS NULL ORDER BY id LIMIT $2)`,
+        [message.slice(0, 500), this.options.batchSize ?? 100],
+      );
+    } catch {
+      // Bookkeeping only; the rows stay unpublished and will be retried.
+    }
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.relayOnce();
+      } catch {
+        // recorded in relayOnce; back off below
+      }
+      if (!this.running) break;
+      if (published > 0) continue;
+      const pause =
+        this.failures > 0
+          ? Math.min((this.options.pollIntervalMs ?? 250) * 2 ** this.failures, this.options.maxBackoffMs ?? 5000)
+          : (this.options.pollIntervalMs ?? 250);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, pause);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+}

@@ -1,0 +1,44 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('@latchkey/messaging');
+
+/** The W3C trace context of the active span, to stamp on an outgoing event. */
+export function activeTraceContext(): { traceparent?: string; tracestate?: string } {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return { traceparent: carrier['traceparent'], tracestate: carrier['tracestate'] };
+}
+
+function contextOf(traceparent: string | undefined, tracestate: string | undefined): Context {
+  if (!traceparent) return context.active();
+  const carrier: Record<string, string> = { traceparent, ...(tracestate ? { tracestate } : {}) };
+  return propagation.extract(context.active(), carrier);
+}
+
+/**
+ * Runs an event handler inside a consumer span that continues the
+ * producer's trace (the event's `traceparent`), so one trace spans the HTTP
+ * request, the bus and every consumer. Works without an SDK (no-op spans).
+ */
+export function inConsumerSpan<T>(
+  name: string,
+  parent: { traceparent?: string; tracestate?: string },
+  attributes: Record<string, string | number>,
+  work: () => Promise<T>,
+): Promise<T> {
+  return tracer.startActiveSpan(
+    name,
+    { kind: SpanKind.CONSUMER, attributes },
+    contextOf(parent.traceparent, parent.tracestate),
+    async (span) => {
+      try {
+        return await work();
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+        throw error;
+      } finally {
+        span.end();
+      }
+    },
+  );
+}

@@ -1,0 +1,57 @@
+/**
+ * A message as the transports move it: Kafka's shape (key, value, string
+ * headers). The CloudEvents codec maps envelopes to and from it, so both
+ * transports carry byte-identical messages.
+ */
+export interface TransportMessage {
+  readonly topic: string;
+  readonly key: string;
+  readonly value: Buffer;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Where a delivered message came from; used for dead-letter metadata. */
+export interface DeliveredMessage extends TransportMessage {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/**
+ * Receives one message. Resolving means "handled, commit the offset";
+ * rejecting means "not handled": the transport delivers the same message
+ * again and does not move past it (per-partition order is kept).
+ */
+export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
+
+/** What a consumer group subscribes to. */
+export interface ConsumeSpec {
+  readonly group: string;
+  readonly topics: readonly string[];
+  readonly onMessage: MessageHandler;
+}
+
+/** A running consumer; `running` turns false when it crashed and could not restart. */
+export interface ConsumerHandle {
+  readonly group: string;
+  running(): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * The seam between the EventBus and a broker. Two implementations: Kafka
+ * (kafkajs) and the embedded in-process broker. Both give at-least-once
+ * delivery with offsets committed only after the handler resolved,
+ * per-key ordering, and independent consumer groups.
+ */
+export interface Transport {
+  readonly kind: 'kafka' | 'in-process';
+  connect(): Promise<void>;
+  /** Creates topics that do not exist yet (idempotent). */
+  ensureTopics(topics: readonly { name: string; compacted?: boolean }[]): Promise<void>;
+  /** Sends and waits for the broker's acknowledgement (all in-sync replicas), or rejects. */
+  send(messages: readonly TransportMessage[], timeoutMs: number): Promise<void>;
+  consume(spec: ConsumeSpec): Promise<ConsumerHandle>;
+  /** True while the producer side can reach the broker. */
+  connected(): boolean;
+  close(): Promise<void>;
+}

@@ -1,0 +1,12 @@
+export {
+  activeTraceIds,
+  currentTraceparent,
+  extractContext,
+  injectContext,
+  withExtractedContext,
+  type TraceCarrier,
+  type TraceIds,
+} from './lib/trace-context';
+export { setServiceName, FALLBACK_SERVICE_NAME } from './lib/service-name';
+export { shutdownTelemetry } from './lib/telemetry-state';
+export { isProbePath, isSensitiveQueryParam, PROBE_PATHS, redactUrl, SENSITIVE_QUERY_PARAMS } from './lib/sensitive-request-parts';

@@ -1,0 +1,12 @@
+export { eventually } from './lib/wait/eventually';
+export {
+  InfraEnv,
+  isCi,
+  testKafkaBrokers,
+  testDatabaseUrl,
+  describeWithKafka,
+  describeWithPostgres,
+} from './lib/infra/infra-env';
+export { ensureTestDatabase, DEFAULT_ADMIN_URL, TEST_DATABASE } from './lib/infra/postgres';
+export * from './lib/kafka';
+export { createScratchDatabase, type ScratchDatabase } from './lib/infra/scratch-database';

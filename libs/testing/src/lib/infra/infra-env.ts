@@ -1,0 +1,42 @@
+/**
+ * How integration tests learn what infrastructure the global setup found.
+ * The setup runs in jest's parent process and passes its findings to the
+ * test workers through these environment variables.
+ */
+export const InfraEnv = {
+  kafkaBrokers: 'LATCHKEY_TEST_KAFKA_BROKERS',
+  kafkaMissing: 'LATCHKEY_TEST_KAFKA_MISSING',
+  databaseUrl: 'LATCHKEY_TEST_DATABASE_URL',
+  postgresMissing: 'LATCHKEY_TEST_POSTGRES_MISSING',
+} as const;
+
+/** True under CI, where a missing dependency must fail the run rather than skip. */
+export function isCi(): boolean {
+  return process.env['CI'] === 'true' || process.env['CI'] === '1';
+}
+
+/** Brokers of the real Kafka under test, or undefined when the tests must skip. */
+export function testKafkaBrokers(): string[] | undefined {
+  const value = process.env[InfraEnv.kafkaBrokers];
+  return value ? value.split(',') : undefined;
+}
+
+/** URL of the real PostgreSQL test database, or undefined when the tests must skip. */
+export function testDatabaseUrl(): string | undefined {
+  return process.env[InfraEnv.databaseUrl] || undefined;
+}
+
+/**
+ * `describe` when real Kafka is available, otherwise a skipped `describe`
+ * whose name states why (the global setup already printed the reason once).
+ */
+export function describeWithKafka(name: string, body: () => void): void {
+  if (testKafkaBrokers()) describe(name, body);
+  else describe.skip(`${name} [skipped: ${process.env[InfraEnv.kafkaMissing] ?? 'no Kafka'}]`, body);
+}
+
+/** Like describeWithKafka, for PostgreSQL. */
+export function describeWithPostgres(name: string, body: () => void): void {
+  if (testDatabaseUrl()) describe(name, body);
+  else describe.skip(`${name} [skipped: ${process.env[InfraEnv.postgresMissing] ?? 'no PostgreSQL'}]`, body);
+}

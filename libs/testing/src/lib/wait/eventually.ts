@@ -1,0 +1,30 @@
+/**
+ * Polls `probe` until it stops throwing (or returns a truthy value), with a
+ * deadline: tests wait on conditions, never on fixed sleeps. On timeout the
+ * last failure is rethrown so the test says what was still false.
+ */
+export async function eventually<T>(
+  probe: () => T | Promise<T>,
+  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+): Promise<T> {
+  const timeoutMs = options.timeoutMs ?? 20000;
+  const intervalMs = options.intervalMs ?? 50;
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== false && value !== undefined && value !== null) return value;
+      lastError = new Error(`${options.what ?? 'condition'} still false`);
+    } catch (error) {
+      lastError = error;
+    }
+    if (Date.now() > deadline) {
+      const message = lastError instanceof Error ? lastError.message : String(lastError);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${options.what ?? 'condition'}: ${message}`, {
+        cause: lastError,
+      });
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'tokens',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/libs/tokens',
+};

@@ -1,0 +1,1 @@
+export { generateApiKey, hashApiKey, apiKeyMatches, type ApiKeyKind } from './lib/api-key';
