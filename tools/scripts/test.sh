@@ -30,7 +30,7 @@ parallel=1
 step npx nx run-many -t integration --parallel="$parallel" --outputStyle=static "${cache[@]}"
 
 # One closing line over every jest run ("Tests: 2 skipped, 40 passed, 42 total").
-sum() { grep -E '^Tests: ' "$log" | grep -oE "[0-9]+ $1" | awk '{s+=$1} END {print s+0}'; }
+sum() { sed 's/\x1b\[[0-9;]*m//g' "$log" | grep -E '^Tests: ' | grep -oE "[0-9]+ $1" | awk '{s+=$1} END {print s+0}'; }
 passed=$(sum passed); failed=$(sum failed); skipped=$(sum skipped)
 rm -f "$log"
 echo

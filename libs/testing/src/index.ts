@@ -6,7 +6,9 @@ export {
   testDatabaseUrl,
   describeWithKafka,
   describeWithPostgres,
+  describeWithInfrastructure,
 } from './lib/infra/infra-env';
 export { ensureTestDatabase, DEFAULT_ADMIN_URL, TEST_DATABASE } from './lib/infra/postgres';
 export * from './lib/kafka';
 export { createScratchDatabase, type ScratchDatabase } from './lib/infra/scratch-database';
+export { openMigratedPglite, type MigratedService } from './lib/pglite/migrated-pglite';

@@ -8,6 +8,7 @@ import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { registerBodyParsers } from './body-parsers';
 import { withDeadline } from './deadline';
+import { registerPlatformReadiness } from './health/platform-readiness';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { HttpPlatformModule } from './http-platform.module';
 import { setupOpenApi } from './openapi';
@@ -89,6 +90,7 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
   try {
     app.useLogger(app.get(Logger));
     app.flushLogs();
+    registerPlatformReadiness(app, app.get(ReadinessRegistry));
     registerBodyParsers(app, bodyLimit);
     setupOpenApi(app, options.name);
     await app.listen({ port, host });

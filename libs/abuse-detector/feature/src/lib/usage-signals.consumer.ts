@@ -1,4 +1,4 @@
-import { LatRejectedV1, LatUsedV1 } from '@latchkey/contracts';
+import { canonicalResourceId, LatRejectedV1, LatUsedV1 } from '@latchkey/contracts';
 import { UsageCounterRepository } from '@latchkey/abuse-detector/data-access';
 import { EventConsumer, isEvent, type HandlesEvents, type ReceivedEvent } from '@latchkey/messaging';
 
@@ -17,9 +17,9 @@ export class UsageSignalsConsumer implements HandlesEvents {
   async handle(event: ReceivedEvent): Promise<void> {
     const at = new Date(event.envelope.time);
     if (isEvent(event, LatUsedV1)) {
-      await this.counters.count(GROUP, event.envelope.id, event.envelope.data.resourceId.toLowerCase(), at, 'served');
+      await this.counters.count(GROUP, event.envelope.id, canonicalResourceId(event.envelope.data.resourceId), at, 'served');
     } else if (isEvent(event, LatRejectedV1) && event.envelope.data.resourceId) {
-      await this.counters.count(GROUP, event.envelope.id, event.envelope.data.resourceId.toLowerCase(), at, 'rejected');
+      await this.counters.count(GROUP, event.envelope.id, canonicalResourceId(event.envelope.data.resourceId), at, 'rejected');
     }
   }
 }

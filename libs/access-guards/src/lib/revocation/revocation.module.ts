@@ -14,13 +14,15 @@ const SERVICE = Symbol('latchkey:revocation-service');
  */
 @Injectable()
 class RevocationFeed implements OnApplicationBootstrap {
-  private readonly logger = new Logger('Revocations');
+  private readonly logger: Logger;
 
   constructor(
     private readonly bus: EventBus,
     private readonly cache: RevocationCache,
     private readonly service: string,
-  ) {}
+  ) {
+    this.logger = new Logger(`Revocations:${service}`);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const group = `${this.service}.revocations.${randomUUID()}`;

@@ -20,7 +20,10 @@ export class AuditEventRepository {
   constructor(private readonly db: Database) {}
 
   /** Appends the event unless it is stored already; returns true when appended. */
-  async append(event: ChainedEvent & { readonly traceparent: string | null }): Promise<boolean> {
+  async append(received: ChainedEvent & { readonly traceparent: string | null }): Promise<boolean> {
+    // The time column reads back as toISOString(); hash that same form, or a
+    // row whose event said `+02:00` or microseconds could never re-verify.
+    const event = { ...received, time: new Date(received.time).toISOString() };
     return this.db.transaction(async (tx) => {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK]);
       const seen = await tx.query('SELECT 1 FROM audit.events WHERE event_id = $1', [event.eventId]);

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { eq } from 'drizzle-orm';
+import { canonicalResourceId } from '@latchkey/contracts';
 import { Database } from '@latchkey/persistence';
 import { clientResources } from './face-api.table';
 
@@ -16,11 +17,11 @@ export class ClientResourceRepository {
     return row;
   }
 
-  /** Inserts the resource unless it exists (resource ids are stored canonical, lower-case). */
+  /** Inserts the resource unless it exists (resource ids are stored canonical: Azure names are case-insensitive). */
   async insertIfAbsent(resource: typeof clientResources.$inferInsert): Promise<boolean> {
     const rows = await this.db.drizzle
       .insert(clientResources)
-      .values({ ...resource, resourceId: resource.resourceId.toLowerCase() })
+      .values({ ...resource, resourceId: canonicalResourceId(resource.resourceId) })
       .onConflictDoNothing({ target: clientResources.resourceId })
       .returning({ id: clientResources.resourceId });
     return rows.length === 1;

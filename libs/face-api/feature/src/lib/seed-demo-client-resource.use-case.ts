@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { canonicalResourceId } from '@latchkey/contracts';
 import { ClientResourceRepository } from '@latchkey/face-api/data-access';
 import { generateApiKey, hashApiKey } from '@latchkey/tokens';
 
@@ -18,7 +19,7 @@ export class SeedDemoClientResourceUseCase {
       displayName: 'Demo door-device manufacturer',
       subscriptionKeyHash: hashApiKey(subscriptionKey),
     });
-    const resourceId = DEMO_CLIENT_RESOURCE_ID.toLowerCase();
+    const resourceId = canonicalResourceId(DEMO_CLIENT_RESOURCE_ID);
     return created ? { resourceId, subscriptionKey } : { resourceId };
   }
 }

@@ -49,13 +49,17 @@ function transportFromConfig(service: string, logger: Logger): Transport {
  */
 @Injectable()
 class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Messaging');
+  // The context names the service: in the standalone process every app shares Nest's static logger.
+  private readonly logger: Logger;
 
   constructor(
     private readonly bus: EventBus,
     private readonly discovery: DiscoveryService,
     @Inject(OutboxRelay) private readonly relay: OutboxRelay | null,
-  ) {}
+    @Inject(OPTIONS) options: MessagingModuleOptions,
+  ) {
+    this.logger = new Logger(`Messaging:${options.service}`);
+  }
 
   async onModuleInit(): Promise<void> {
     await this.bus.connect();
@@ -85,7 +89,7 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 @Module({})
 export class MessagingModule {
   static forService(options: MessagingModuleOptions): DynamicModule {
-    const logger = new Logger('Messaging');
+    const logger = new Logger(`Messaging:${options.service}`);
     return {
       module: MessagingModule,
       // Global within one app: every module of the service publishes and consumes.

@@ -40,3 +40,13 @@ export function describeWithPostgres(name: string, body: () => void): void {
   if (testDatabaseUrl()) describe(name, body);
   else describe.skip(`${name} [skipped: ${process.env[InfraEnv.postgresMissing] ?? 'no PostgreSQL'}]`, body);
 }
+
+/** `describe` when both real Kafka and real PostgreSQL are available (service integration tests). */
+export function describeWithInfrastructure(name: string, body: () => void): void {
+  const missing = [
+    testKafkaBrokers() ? undefined : (process.env[InfraEnv.kafkaMissing] ?? 'no Kafka'),
+    testDatabaseUrl() ? undefined : (process.env[InfraEnv.postgresMissing] ?? 'no PostgreSQL'),
+  ].filter((m): m is string => m !== undefined);
+  if (missing.length === 0) describe(name, body);
+  else describe.skip(`${name} [skipped: ${missing.join('; ')}]`, body);
+}

@@ -1,5 +1,5 @@
 /**
- * Polls `probe` until it stops throwing (or returns a truthy value), with a
+ * Polls `probe` until it neither throws nor returns `false`, with a
  * deadline: tests wait on conditions, never on fixed sleeps. On timeout the
  * last failure is rethrown so the test says what was still false.
  */
@@ -14,7 +14,7 @@ export async function eventually<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== false && value !== undefined && value !== null) return value;
+      if (value !== false) return value;
       lastError = new Error(`${options.what ?? 'condition'} still false`);
     } catch (error) {
       lastError = error;

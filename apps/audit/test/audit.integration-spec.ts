@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import { chainHash, GENESIS_HASH } from '@latchkey/audit/data-access';
+import { AuditModule } from '@latchkey/audit/feature';
+import { LatIssuedV1, LatUsedV1 } from '@latchkey/contracts';
+import { aLatIssued, aLatUsed } from '@latchkey/contracts/testing';
+import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
+import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+
+interface Row extends Record<string, unknown> {
+  event_id: string;
+  type: string;
+  topic: string;
+  source: string;
+  subject: string | null;
+  time: Date;
+  data: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+describeWithInfrastructure('audit service (real Kafka, real PostgreSQL)', () => {
+  let service: ServiceUnderTest;
+
+  beforeAll(async () => {
+    service = await startServiceUnderTest('audit', AuditModule);
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('stores every event once, in a hash chain that verifies from the stored rows', async () => {
+    expect((await service.handle.app.inject({ method: 'GET', url: '/readyz' })).statusCode).toBe(200);
+    const jti = randomUUID();
+    const issued = service.bus.envelope(LatIssuedV1, aLatIssued({ jti }));
+    const used = service.bus.envelope(LatUsedV1, aLatUsed({ jti }));
+    await service.bus.publishEnvelopes([{ topic: LatIssuedV1.topic, envelope: issued }]);
+    await service.bus.publishEnvelopes([{ topic: LatUsedV1.topic, envelope: used }]);
+    await service.bus.publishEnvelopes([{ topic: LatIssuedV1.topic, envelope: issued }]); // redelivery
+    await eventually(
+      async () => (await service.database.query('SELECT 1 FROM audit.events WHERE event_id = ANY($1)', [[issued.id, used.id]])).length === 2,
+      { timeoutMs: 45000, what: 'both events stored' },
+    );
+    const rows = await service.database.query<Row>('SELECT * FROM audit.events ORDER BY seq');
+    expect(rows.filter((r) => r.event_id === issued.id)).toHaveLength(1);
+    let prev = GENESIS_HASH;
+    for (const row of rows) {
+      expect(row.prev_hash).toBe(prev);
+      const recomputed = chainHash(prev, {
+        eventId: row.event_id,
+        type: row.type,
+        topic: row.topic,
+        source: row.source,
+        subject: row.subject,
+        time: new Date(row.time).toISOString(),
+        data: row.data,
+      });
+      expect(row.hash).toBe(recomputed);
+      prev = row.hash;
+    }
+  });
+});

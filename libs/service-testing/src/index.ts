@@ -1,0 +1,1 @@
+export { startServiceUnderTest, type ServiceUnderTest } from './lib/service-under-test';

@@ -1,0 +1,61 @@
+import { Writable } from 'node:stream';
+import type { Type } from '@nestjs/common';
+import { createServiceApp, type ServiceHandle } from '@latchkey/http';
+import { EventBus, KafkaTransport } from '@latchkey/messaging';
+import { openDatabase, type Database } from '@latchkey/persistence';
+import { createScratchDatabase, testDatabaseUrl, testKafkaBrokers, type ScratchDatabase } from '@latchkey/testing';
+
+/** One service booted against the real infrastructure, with test-side access to both. */
+export interface ServiceUnderTest {
+  readonly handle: ServiceHandle;
+  /** A producer on the same Kafka cluster, for events the service consumes. */
+  readonly bus: EventBus;
+  /** The service's own (scratch) database, for asserting on what it stored. */
+  readonly database: Database;
+  /** Every log line the service wrote, as parsed JSON. */
+  readonly logs: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+/** Captures pino's JSON lines in memory instead of stdout. */
+function memoryLogStream(into: Record<string, unknown>[]): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) into.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+}
+
+/**
+ * Boots `module` as the named service the way production does (createServiceApp,
+ * its real migrations, KafkaTransport), on a free port, against a PostgreSQL
+ * database of its own and the Kafka broker of the test run. Configuration
+ * reaches the service through the environment, as it would in a container.
+ */
+export async function startServiceUnderTest(name: string, module: Type): Promise<ServiceUnderTest> {
+  const serverUrl = testDatabaseUrl();
+  const brokers = testKafkaBrokers();
+  if (!serverUrl || !brokers) throw new Error('startServiceUnderTest needs real Kafka and PostgreSQL (use describeWithInfrastructure)');
+  const scratch: ScratchDatabase = await createScratchDatabase(serverUrl, name);
+  process.env['DATABASE_URL'] = scratch.url;
+  process.env['KAFKA_BROKERS'] = brokers.join(',');
+  process.env['LOG_LEVEL'] = 'info';
+  const logs: Record<string, unknown>[] = [];
+  const handle = await createServiceApp({ name, module, port: 0, logStream: memoryLogStream(logs) });
+  const bus = new EventBus({ source: '/latchkey/test', transport: new KafkaTransport({ brokers, clientId: `test-${name}` }) });
+  await bus.connect();
+  const database = await openDatabase({ url: scratch.url });
+  return {
+    handle,
+    bus,
+    database,
+    logs,
+    stop: async () => {
+      await bus.close();
+      await database.close();
+      await handle.close();
+      await scratch.drop();
+    },
+  };
+}
