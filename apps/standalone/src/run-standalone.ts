@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { ConfigError, loadConfig, platformConfig, registeredConfigSlices, servicePortConfig, validateConfig } from '@latchkey/config';
 import { createServiceApp, handleShutdownSignals, waitUntilReady, type ServiceHandle } from '@latchkey/http';
+import { setServiceName } from '@latchkey/telemetry';
 import { seedDemo } from './demo-credentials';
 import { printWelcome } from './welcome';
 import { SERVICES } from './services';
@@ -25,6 +26,8 @@ export async function runStandalone(): Promise<void> {
   try {
     validateConfig([platformConfig, ...SERVICES.map((s) => servicePortConfig(s.name)), ...registeredConfigSlices()]);
     const config = loadConfig(platformConfig);
+    // One process, one trace resource: spans of all six services share it.
+    setServiceName('standalone');
     const logDir = join(config.LATCHKEY_DATA_DIR, 'logs');
     await mkdir(logDir, { recursive: true });
     // Six services' JSON logs would bury the ready lines: they go to one file

@@ -2,7 +2,7 @@ export { runService, handleShutdownSignals, processRuntime, waitUntilReady } fro
 export type { RunServiceOptions, ServiceRuntime, ShutdownSignal } from './lib/run-service';
 export { createServiceApp, DEFAULT_BODY_LIMIT_BYTES } from './lib/create-service-app';
 export type { CreateServiceAppOptions, ServiceHandle } from './lib/create-service-app';
-export { DeadlineExceededError } from './lib/deadline';
+export { ShutdownDeadlineError } from './lib/deadline';
 export { HttpPlatformModule, type HttpPlatformOptions } from './lib/http-platform.module';
 export { setupOpenApi, OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './lib/openapi';
 export { Public, IS_PUBLIC_KEY } from './lib/public.decorator';

@@ -2,7 +2,7 @@ import type { OpenAPIObject } from '@nestjs/swagger';
 import { demoState, startDemo, type MemoryLog } from '../../test/demo-app';
 import { createServiceApp, type ServiceHandle } from './create-service-app';
 import { ReadinessRegistry } from './health/readiness.registry';
-import { DeadlineExceededError } from './deadline';
+import { ShutdownDeadlineError } from './deadline';
 
 describe(createServiceApp.name, () => {
   let handle: ServiceHandle;
@@ -131,11 +131,11 @@ describe('ServiceHandle.close', () => {
     await expect(fetch(`${handle.url}/healthz`)).rejects.toThrow();
   });
 
-  it('rejects with DeadlineExceededError when shutdown hooks overrun the deadline', async () => {
+  it('rejects with ShutdownDeadlineError when shutdown hooks overrun the deadline', async () => {
     demoState.shutdownDelayMs = 400;
     const { handle } = await startDemo({ shutdownTimeoutMs: 50 });
     const started = Date.now();
-    await expect(handle.close()).rejects.toThrow(DeadlineExceededError);
+    await expect(handle.close()).rejects.toThrow(ShutdownDeadlineError);
     expect(Date.now() - started).toBeLessThan(350);
     await new Promise((resolve) => setTimeout(resolve, 450));
   });

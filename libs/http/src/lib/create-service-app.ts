@@ -45,7 +45,7 @@ export interface ServiceHandle {
   /**
    * Reports not-ready, then closes the app (Nest shutdown hooks, then the
    * server, letting in-flight requests finish) within the shutdown deadline.
-   * Idempotent. Rejects with DeadlineExceededError when the deadline passes.
+   * Idempotent. Rejects with ShutdownDeadlineError when the deadline passes.
    */
   close(): Promise<void>;
 }

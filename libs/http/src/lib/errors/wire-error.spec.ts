@@ -48,7 +48,7 @@ describe(classifyError.name, () => {
     });
   });
 
-  it('does not take a statusCode from errors Fastify did not raise', () => {
+  it('does not take a statusCode from errors of other libraries', () => {
     const upstream = Object.assign(new Error('upstream said 404'), { statusCode: 404, code: 'ERR_UPSTREAM' });
     expect(classifyError(upstream, noMappings)).toEqual({ kind: 'generic', code: 'INTERNAL' });
   });

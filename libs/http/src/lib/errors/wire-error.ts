@@ -15,41 +15,13 @@ export type ClassifiedError =
   /** A LatchkeyError whose code no service mapped: a bug, answered as INTERNAL. */
   | { readonly kind: 'unmapped'; readonly code: string };
 
-interface FastifyError {
-  readonly code: string;
-  readonly statusCode: number;
-}
-
-/** Errors Fastify raises itself (routing, content-type parsing); other libraries' errors never pass for these. */
-function isFastifyError(error: unknown): error is FastifyError {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    typeof error.code === 'string' &&
-    error.code.startsWith('FST_') &&
-    'statusCode' in error &&
-    typeof error.statusCode === 'number'
-  );
-}
-
-function classifyFastifyError(error: FastifyError): ClassifiedError {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return { kind: 'generic', code: 'HTTP.BAD_REQUEST', message: 'JSON parsing error.' };
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { kind: 'generic', code: 'HTTP.PAYLOAD_TOO_LARGE' };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { kind: 'generic', code: 'HTTP.UNSUPPORTED_MEDIA_TYPE' };
-    default:
-      return { kind: 'generic', code: httpErrorCodeForStatus(error.statusCode) };
-  }
-}
-
 /**
  * Classifies anything thrown while serving a request. Only a LatchkeyError's
- * message is trusted to be public; Nest and Fastify messages (which echo
- * paths and parser details) and unknown errors get the generic wording.
+ * message is trusted to be public; Nest messages (which echo paths and parser
+ * details) and unknown errors get the generic wording. Fastify's own errors
+ * (body too large, unsupported media type, not found) reach here as
+ * HttpExceptions carrying their status: Nest converts them first. Malformed
+ * JSON is raised as HTTP.BAD_REQUEST by our own parser (body-parsers.ts).
  */
 export function classifyError(exception: unknown, lookup: (code: string) => ErrorWireMapping | undefined): ClassifiedError {
   if (exception instanceof LatchkeyError) {
@@ -61,7 +33,6 @@ export function classifyError(exception: unknown, lookup: (code: string) => Erro
     return mapping === undefined ? { kind: 'unmapped', code } : { kind: 'mapped', code, mapping, message: exception.message };
   }
   if (exception instanceof HttpException) return { kind: 'generic', code: httpErrorCodeForStatus(exception.getStatus()) };
-  if (isFastifyError(exception)) return classifyFastifyError(exception);
   return { kind: 'generic', code: 'INTERNAL' };
 }
 
