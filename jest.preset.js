@@ -1,10 +1,13 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-// Unit tests: transpile only (tsconfig.spec.json sets isolatedModules); the
-// `typecheck` target is what checks types, so tests stay fast.
+// Unit tests: transpile only (tsconfig.spec.json sets isolatedModules);
+// `npm run typecheck` checks the types once for the whole workspace.
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  // Several unit suites open an embedded PGlite database; its first initdb
+  // takes 3–7 s on a busy 2-core machine, more than jest's 5 s default.
+  testTimeout: 30000,
   transform: {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
