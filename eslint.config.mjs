@@ -23,12 +23,16 @@ export const depConstraints = [
   { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
 ];
 
-/** Test files may also use the integration harness (real Kafka, PostgreSQL); production code may not. */
-const testDepConstraints = depConstraints.map((c) =>
-  c.sourceTag.startsWith('type:') && c.sourceTag !== 'type:contracts'
-    ? { ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, 'type:testing'])] }
-    : c,
-);
+/**
+ * Test files may also use the integration harness (real Kafka, PostgreSQL),
+ * and an app's integration tests may read the service's store through its
+ * data-access lib to assert on what was persisted; production code may not.
+ */
+const testDepConstraints = depConstraints.map((c) => {
+  if (!c.sourceTag.startsWith('type:') || c.sourceTag === 'type:contracts') return c;
+  const extra = c.sourceTag === 'type:app' ? ['type:testing', 'type:data-access'] : ['type:testing'];
+  return { ...c, onlyDependOnLibsWithTags: [...new Set([...c.onlyDependOnLibsWithTags, ...extra])] };
+});
 
 const boundaries = (constraints) => [
   'error',
@@ -110,8 +114,9 @@ export default [
     },
   },
   {
+    // Tests may also read the environment (to start processes, find infrastructure).
     files: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/test/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': boundaries(testDepConstraints) },
+    rules: { '@nx/enforce-module-boundaries': boundaries(testDepConstraints), 'no-restricted-syntax': 'off' },
   },
   // Tools and test infrastructure locate things before any app config exists.
   { files: ['tools/**/*.ts', '**/*.cts', '**/jest.*.js'], rules: { 'no-restricted-syntax': 'off' } },
