@@ -7,6 +7,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, platformConfig, renderConfigDocs, servicePortConfig, type ConfigSlice } from '@latchkey/config';
+import { issuerConfig } from '@latchkey/issuer/feature';
 
 const TARGET = join(__dirname, '..', '..', 'docs', 'CONFIG.md');
 
@@ -14,6 +15,7 @@ const TARGET = join(__dirname, '..', '..', 'docs', 'CONFIG.md');
 const SLICES: readonly ConfigSlice[] = [
   platformConfig,
   ...Object.keys(DEFAULT_PORTS).map((service) => servicePortConfig(service)),
+  issuerConfig,
 ];
 
 const HEADER = `# Configuration

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { RevocationCache } from '@latchkey/access-guards';
 import { AccessRevocationV1 } from '@latchkey/contracts';
 import { IssuerModule } from '@latchkey/issuer/feature';
@@ -8,7 +9,9 @@ describeWithInfrastructure('issuer service (real Kafka, real PostgreSQL)', () =>
   let service: ServiceUnderTest;
 
   beforeAll(async () => {
-    service = await startServiceUnderTest('issuer', IssuerModule);
+    service = await startServiceUnderTest('issuer', IssuerModule, {
+      env: { LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
+    });
   });
 
   afterAll(async () => {
@@ -27,7 +30,9 @@ describeWithInfrastructure('issuer service (real Kafka, real PostgreSQL)', () =>
     const tables = await service.database.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'issuer' ORDER BY table_name",
     );
-    expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['isvs', 'outbox', 'inbox']));
+    expect(tables.map((t) => t.table_name)).toEqual(
+      expect.arrayContaining(['isvs', 'issuances', 'signing_keys', 'client_blocks', 'outbox', 'inbox']),
+    );
   });
 
   it('stops treating an ISV as able to issue once access.revocation revokes it on Kafka', async () => {

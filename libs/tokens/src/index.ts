@@ -1,1 +1,54 @@
+// API keys (subscription, client, operator and application keys).
 export { generateApiKey, hashApiKey, apiKeyMatches, type ApiKeyKind } from './lib/api-key';
+
+// Errors.
+export { TokenError, TOKEN_ERROR_CODES, type TokenErrorCode } from './lib/token-error';
+
+// Signing keys, sealed at rest, in a ring, rotated.
+export {
+  SIGNING_ALGORITHMS,
+  DEFAULT_SIGNING_ALGORITHM,
+  isSigningAlgorithm,
+  type SigningAlgorithm,
+} from './lib/signing-algorithm';
+export {
+  generateSigningKey,
+  restoreSigningKey,
+  type SigningKey,
+  type PublicSigningJwk,
+  type PrivateSigningJwk,
+} from './lib/signing-key';
+export { sealPrivateKey, openPrivateKey } from './lib/private-key-seal';
+export type { KeyRingEntry, KeyStatus } from './lib/key-ring-entry';
+export { KeyRing, type PublicJwks } from './lib/key-ring';
+export { planRotation, type RotationPlan, type RotationPolicy } from './lib/rotation-plan';
+
+// Token profiles: issue and verify.
+export type { SignedToken } from './lib/sign-jwt';
+export {
+  MAX_TOKEN_BYTES,
+  DEFAULT_CLOCK_TOLERANCE_SECONDS,
+  type JsonWebKeySet,
+  type VerifyTokenOptions,
+  type VerifiedToken,
+} from './lib/verify-jwt';
+export {
+  signLimitedAccessToken,
+  verifyLimitedAccessToken,
+  type LimitedAccessTokenInput,
+} from './lib/limited-access-token';
+export {
+  signResourceToken,
+  verifyResourceToken,
+  ResourceTokenClaimsSchema,
+  RESOURCE_TOKEN_LIFETIME_SECONDS,
+  type ResourceTokenClaims,
+  type ResourceTokenInput,
+} from './lib/resource-token';
+
+// Discovery.
+export { issuerMetadata, type IssuerMetadata } from './lib/issuer-metadata';
+
+// Measurement (tools/bench).
+export { measureSignatureRate, type SignatureRate } from './lib/signature-rate';
+export { measureOperationRate, sumOperationRates, type OperationRate } from './lib/operation-rate';

@@ -18,6 +18,7 @@ export const ISSUER_ERROR_CODES = [
   'ISSUER.RESOURCE_ID_INVALID',
   'ISSUER.LIFETIME_INVALID',
   'ISSUER.BODY_INVALID',
+  'ISSUER.QUERY_INVALID',
 ] as const;
 /** One of {@link ISSUER_ERROR_CODES}. */
 export type IssuerErrorCode = (typeof ISSUER_ERROR_CODES)[number];

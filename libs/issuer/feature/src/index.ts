@@ -1,2 +1,3 @@
 export { IssuerModule } from './lib/issuer.module';
 export { SeedDemoIsvUseCase, DEMO_ISV_ID } from './lib/seed-demo-isv.use-case';
+export { issuerConfig } from './lib/issuer.config';

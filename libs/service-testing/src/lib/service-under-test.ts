@@ -7,6 +7,7 @@ import { createScratchDatabase, testDatabaseUrl, testKafkaBrokers, type ScratchD
 
 /** One service booted against the real infrastructure, with test-side access to both. */
 export interface ServiceUnderTest {
+  /** The running app; replaced by `restart()`. */
   readonly handle: ServiceHandle;
   /** A producer on the same Kafka cluster, for events the service consumes. */
   readonly bus: EventBus;
@@ -14,6 +15,8 @@ export interface ServiceUnderTest {
   readonly database: Database;
   /** Every log line the service wrote, as parsed JSON. */
   readonly logs: Record<string, unknown>[];
+  /** Stops the app and boots it again on the same database, as a process restart would. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -33,7 +36,11 @@ function memoryLogStream(into: Record<string, unknown>[]): Writable {
  * database of its own and the Kafka broker of the test run. Configuration
  * reaches the service through the environment, as it would in a container.
  */
-export async function startServiceUnderTest(name: string, module: Type): Promise<ServiceUnderTest> {
+export async function startServiceUnderTest(
+  name: string,
+  module: Type,
+  options: { readonly env?: Readonly<Record<string, string>> } = {},
+): Promise<ServiceUnderTest> {
   const serverUrl = testDatabaseUrl();
   const brokers = testKafkaBrokers();
   if (!serverUrl || !brokers) throw new Error('startServiceUnderTest needs real Kafka and PostgreSQL (use describeWithInfrastructure)');
@@ -41,16 +48,24 @@ export async function startServiceUnderTest(name: string, module: Type): Promise
   process.env['DATABASE_URL'] = scratch.url;
   process.env['KAFKA_BROKERS'] = brokers.join(',');
   process.env['LOG_LEVEL'] = 'info';
+  Object.assign(process.env, options.env ?? {});
   const logs: Record<string, unknown>[] = [];
-  const handle = await createServiceApp({ name, module, port: 0, logStream: memoryLogStream(logs) });
+  const boot = () => createServiceApp({ name, module, port: 0, logStream: memoryLogStream(logs) });
+  let handle = await boot();
   const bus = new EventBus({ source: '/latchkey/test', transport: new KafkaTransport({ brokers, clientId: `test-${name}` }) });
   await bus.connect();
   const database = await openDatabase({ url: scratch.url });
   return {
-    handle,
+    get handle() {
+      return handle;
+    },
     bus,
     database,
     logs,
+    restart: async () => {
+      await handle.close();
+      handle = await boot();
+    },
     stop: async () => {
       await bus.close();
       await database.close();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ClientIp, UserAgent } from '../shared/request-context';
 import { defineEvent } from '../define-event';
 import { AzureResourceId } from '../shared/azure-resource-id';
 import { FeatureFlagSet } from '../shared/feature-flag';
@@ -24,6 +25,11 @@ export const LatIssuedV1 = defineEvent({
       expiresAt: IsoDateTime,
       /** `kid` of the signing key, so a signing-key revocation can be traced to its tokens. */
       keyId: KeyId,
+      /** Added within v1 (optional, so older producers stay valid): the granted `expiredTime`. */
+      lifetimeSeconds: z.number().int().positive().optional(),
+      /** Added within v1: who asked (the ISV backend's address and user agent). */
+      clientIp: ClientIp.nullable().optional(),
+      userAgent: UserAgent.nullable().optional(),
     })
     .refine((d) => Date.parse(d.expiresAt) > Date.parse(d.issuedAt), {
       message: 'expiresAt must be after issuedAt',

@@ -21,6 +21,7 @@ describe(LatchkeyExceptionFilter.name, () => {
       expect(response.statusCode).toBe(403);
       expect(response.headers['content-type']).toContain('application/json');
       expect(response.json()).toEqual({ error: { code: 'Forbidden', message: 'Feature "identify" is not granted to this ISV.' } });
+      expect(response.headers['x-ms-error-code']).toBe('Forbidden');
     });
 
     it('puts the error message in innererror when the mapping names an inner code', async () => {
@@ -46,6 +47,7 @@ describe(LatchkeyExceptionFilter.name, () => {
       const response = await post('/demo/echo', '{"expiredTime": ');
       expect(response.statusCode).toBe(400);
       expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'JSON parsing error.' } });
+      expect(response.headers['x-ms-error-code']).toBe('BadArgument');
     });
 
     it('answers an empty JSON body with 400 BadArgument', async () => {

@@ -39,6 +39,10 @@ export class LatchkeyExceptionFilter implements ExceptionFilter {
     if (family === 'oauth') {
       // RFC 6749 §5.1: token endpoint responses must not be cached.
       void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    } else {
+      // Azure services repeat error.code in this header; SDKs read it without parsing the body.
+      const code = (wire.body as { error?: { code?: unknown } }).error?.code;
+      if (typeof code === 'string') void reply.header('x-ms-error-code', code);
     }
     void reply.status(wire.status).header('content-type', 'application/json; charset=utf-8').send(wire.body);
   }

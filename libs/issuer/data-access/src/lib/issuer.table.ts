@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
 import { defineInboxTable, defineOutboxTable } from '@latchkey/persistence';
 
 /** The issuer's own schema: nothing outside the issuer reads or writes it. */
@@ -18,6 +18,58 @@ export const isvs = issuerSchema.table('isvs', {
   subscriptionKeyHash: text('subscription_key_hash').notNull().unique(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Token signing keys. The private half is stored sealed (AES-256-GCM under a
+ * key from configuration, the kid as associated data); `active` signs,
+ * `retiring` stays in the JWKS until its last token expired, `retired` is
+ * gone from it.
+ */
+export const signingKeys = issuerSchema.table('signing_keys', {
+  kid: text('kid').primaryKey(),
+  alg: text('alg', { enum: ['ES256', 'EdDSA'] }).notNull(),
+  publicJwk: jsonb('public_jwk').notNull(),
+  sealedPrivateKey: text('sealed_private_key').notNull(),
+  status: text('status', { enum: ['active', 'retiring', 'retired'] }).notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  retiringAt: timestamp('retiring_at', { withTimezone: true }),
+  retiredAt: timestamp('retired_at', { withTimezone: true }),
+});
+
+/**
+ * Every token issued, written in the same transaction as its `lat.issued`
+ * outbox row and before the token is returned. Holds identifiers only,
+ * never the token.
+ */
+export const issuances = issuerSchema.table(
+  'issuances',
+  {
+    jti: text('jti').primaryKey(),
+    isvId: text('isv_id').notNull(),
+    resourceId: text('resource_id').notNull(),
+    features: text('features').array().notNull(),
+    lifetimeSeconds: integer('lifetime_seconds').notNull(),
+    issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    kid: text('kid').notNull(),
+    clientIp: text('client_ip'),
+    userAgent: text('user_agent'),
+    traceId: text('trace_id'),
+  },
+  (t) => [index('issuances_isv_resource_idx').on(t.isvId, t.resourceId, t.issuedAt)],
+);
+
+/** Clients an ISV stopped generating tokens for ("stop generating tokens for that customer"). */
+export const clientBlocks = issuerSchema.table(
+  'client_blocks',
+  {
+    isvId: text('isv_id').notNull(),
+    resourceId: text('resource_id').notNull(),
+    reason: text('reason'),
+    blockedAt: timestamp('blocked_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.isvId, t.resourceId] })],
+);
 
 export const outbox = defineOutboxTable(issuerSchema);
 export const inbox = defineInboxTable(issuerSchema);

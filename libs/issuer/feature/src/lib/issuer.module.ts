@@ -1,23 +1,47 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
 import { RevocationModule } from '@latchkey/access-guards';
-import { IsvRepository, ISSUER_MIGRATIONS, ISSUER_SCHEMA } from '@latchkey/issuer/data-access';
+import { ConfigSliceModule } from '@latchkey/config';
+import { ErrorMappingRegistry } from '@latchkey/http';
+import { IssuanceRepository, IsvRepository, ISSUER_MIGRATIONS, ISSUER_SCHEMA, SigningKeyRepository } from '@latchkey/issuer/data-access';
 import { MessagingModule } from '@latchkey/messaging';
 import { Database, PersistenceModule } from '@latchkey/persistence';
+import { issuerConfig } from './issuer.config';
+import { IssueLimitedAccessTokenController } from './issue/issue-limited-access-token.controller';
+import { IssueLimitedAccessTokenUseCase } from './issue/issue-limited-access-token.use-case';
+import { ISSUER_WIRE_ERRORS } from './issue/issuer-wire-errors';
+import { CLOCK, SigningKeyService } from './keys/signing-key.service';
+import { WellKnownController } from './keys/well-known.controller';
 import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
 
 /**
- * The STS: ISVs, their grants and keys. Issuance itself arrives with the
- * issuer issue; this module owns the schema, publishes through its outbox,
- * and keeps the revocation watermarks current (it must refuse to issue for a
- * revoked ISV or client).
+ * The STS: ISVs, their grants and keys, signing keys, and the
+ * issueLimitedAccessToken operation. Publishes through its outbox and keeps
+ * the revocation watermarks current (it refuses to issue for a revoked ISV
+ * or client).
  */
 @Module({
   imports: [
+    ConfigSliceModule.forSlice(issuerConfig),
     PersistenceModule.forService({ schema: ISSUER_SCHEMA, migrationsFolder: ISSUER_MIGRATIONS }),
     MessagingModule.forService({ service: 'issuer', outbox: { schema: ISSUER_SCHEMA, database: Database } }),
     RevocationModule.forService('issuer'),
   ],
-  providers: [IsvRepository, SeedDemoIsvUseCase],
+  controllers: [IssueLimitedAccessTokenController, WellKnownController],
+  providers: [
+    { provide: CLOCK, useValue: () => new Date() },
+    IsvRepository,
+    IssuanceRepository,
+    SigningKeyRepository,
+    SigningKeyService,
+    IssueLimitedAccessTokenUseCase,
+    SeedDemoIsvUseCase,
+  ],
   exports: [SeedDemoIsvUseCase],
 })
-export class IssuerModule {}
+export class IssuerModule implements OnModuleInit {
+  constructor(private readonly errors: ErrorMappingRegistry) {}
+
+  onModuleInit(): void {
+    this.errors.register(ISSUER_WIRE_ERRORS);
+  }
+}

@@ -1,0 +1,198 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { RevocationCache } from '@latchkey/access-guards';
+import { AccessRevocationV1 } from '@latchkey/contracts';
+import { IssuanceRepository, IsvRepository } from '@latchkey/issuer/data-access';
+import { IssuerModule } from '@latchkey/issuer/feature';
+import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
+import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+import { generateApiKey, hashApiKey, verifyLimitedAccessToken, type PublicJwks } from '@latchkey/tokens';
+
+const SUB = 'dc4d27d9-ea49-4921-938f-7782a774e151';
+const resource = (name: string) => `/subscriptions/${SUB}/resourceGroups/Client-RG/providers/Microsoft.CognitiveServices/accounts/${name}`;
+const CLIENT = resource('client-face-api');
+const ISSUER_URL = 'http://issuer.test';
+
+interface WireError {
+  error: { code: string; message: string; innererror?: { code: string; message: string } };
+}
+
+describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real PostgreSQL and Kafka)', () => {
+  let service: ServiceUnderTest;
+  const keys = { full: generateApiKey('isv'), limited: generateApiKey('isv'), pending: generateApiKey('isv'), revoked: generateApiKey('isv') };
+  const ids = { full: `isv-full-${randomUUID()}`, limited: `isv-limited-${randomUUID()}`, pending: `isv-pending-${randomUUID()}`, revoked: `isv-revoked-${randomUUID()}` };
+
+  beforeAll(async () => {
+    service = await startServiceUnderTest('issuer', IssuerModule, {
+      env: { LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LATCHKEY_ISSUER_URL: ISSUER_URL },
+    });
+    const isvs = new IsvRepository(service.database);
+    const all = ['Face.Identification', 'Face.Verification', 'LimitedAccess.HighRisk'];
+    await isvs.insertIfAbsent({ id: ids.full, displayName: 'full', status: 'approved', grantedFeatures: all, subscriptionKeyHash: hashApiKey(keys.full) });
+    await isvs.insertIfAbsent({ id: ids.limited, displayName: 'limited', status: 'approved', grantedFeatures: ['Face.Verification'], subscriptionKeyHash: hashApiKey(keys.limited) });
+    await isvs.insertIfAbsent({ id: ids.pending, displayName: 'pending', status: 'pending', grantedFeatures: all, subscriptionKeyHash: hashApiKey(keys.pending) });
+    await isvs.insertIfAbsent({ id: ids.revoked, displayName: 'revoked', status: 'approved', grantedFeatures: all, subscriptionKeyHash: hashApiKey(keys.revoked) });
+    await new IssuanceRepository(service.database).block(ids.full, resource('blocked-client').toLowerCase(), 'misuse');
+    await service.bus.publish(AccessRevocationV1, {
+      subject: { kind: 'isv', isvId: ids.revoked },
+      notBefore: new Date().toISOString(),
+      action: 'revoke',
+      reason: 'ADMIN.MANUAL',
+      alertId: null,
+      actor: 'integration-test',
+    });
+    const cache = service.handle.app.get(RevocationCache);
+    await eventually(() => cache.blocks([{ kind: 'isv', isvId: ids.revoked }]), { timeoutMs: 45000, what: 'ISV revocation applied' });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  function issue(options: { key?: string; query?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {}) {
+    return service.handle.app.inject({
+      method: 'POST',
+      url: `/sts/v1.0/issueLimitedAccessToken${options.query ?? ''}`,
+      headers: {
+        'content-type': 'application/json',
+        ...(options.key ? { 'ocp-apim-subscription-key': options.key } : {}),
+        ...options.headers,
+      },
+      payload: options.rawBody ?? JSON.stringify(options.body ?? { targetAzureResourceId: CLIENT, featureFlags: ['Face.Identification'] }),
+    });
+  }
+
+  async function expectRefusal(response: Awaited<ReturnType<typeof issue>>, status: number, code: string, inner: string): Promise<void> {
+    expect({ status: response.statusCode, body: response.json<WireError>() }).toMatchObject({
+      status,
+      body: { error: { code, innererror: { code: inner } } },
+    });
+    expect(response.headers['x-ms-error-code']).toBe(code);
+    expect(response.body).not.toMatch(/eyJ[\w-]+\.eyJ/); // never a token in a refusal
+  }
+
+  it('issues a token that verifies against the published JWKS, for exactly expiredTime seconds, recorded with its event', async () => {
+    const response = await issue({ key: keys.full, query: '?expiredTime=600', body: { targetAzureResourceId: CLIENT, featureFlags: ['Face.Identification', 'Face.Verification'] } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('application/jwt');
+    expect(response.headers['cache-control']).toBe('no-store');
+    const jwks = (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<PublicJwks>();
+    const verified = await verifyLimitedAccessToken(response.body, { jwks, issuer: ISSUER_URL, audience: CLIENT });
+    expect(verified.claims).toMatchObject({ aud: CLIENT.toLowerCase(), sub: CLIENT.toLowerCase(), isv: ids.full, features: ['Face.Identification', 'Face.Verification'] });
+    expect(verified.claims.exp - verified.claims.iat).toBe(600);
+    const recorded = await service.database.query<{ jti: string }>('SELECT jti FROM issuer.issuances WHERE jti = $1', [verified.claims.jti]);
+    expect(recorded).toHaveLength(1);
+    const events = await service.database.query("SELECT 1 FROM issuer.outbox WHERE topic = 'lat.issued' AND envelope->'data'->>'jti' = $1", [verified.claims.jti]);
+    expect(events).toHaveLength(1);
+  });
+
+  it('defaults the lifetime to 3600 s and accepts the 2023 field name resourceId', async () => {
+    const response = await issue({ key: keys.full, body: { resourceId: CLIENT, featureFlags: ['Face.Identification'] } });
+    expect(response.statusCode).toBe(200);
+    const [, payload] = response.body.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as { iat: number; exp: number };
+    expect(claims.exp - claims.iat).toBe(3600);
+  });
+
+  it.each(['?expiredTime=59', '?expiredTime=86401', '?expiredTime=0x3c', '?expiredTime=6e1', '?expiredTime=-60', '?expiredTime=60.5', '?expiredTime=60&expiredTime=120'])(
+    'refuses %s with 400 InvalidTokenLifetime',
+    async (query) => {
+      await expectRefusal(await issue({ key: keys.full, query }), 400, 'InvalidTokenLifetime', 'InvalidExpiredTime');
+    },
+  );
+
+  it.each([
+    ['an unknown field', { targetAzureResourceId: CLIENT, featureFlags: ['Face.Identification'], scope: 'all' }],
+    ['both resource field names', { targetAzureResourceId: CLIENT, resourceId: CLIENT, featureFlags: ['Face.Identification'] }],
+    ['an empty flag list', { targetAzureResourceId: CLIENT, featureFlags: [] }],
+  ])('refuses %s with 400 BadArgument / InvalidRequestBody', async (_what, body) => {
+    await expectRefusal(await issue({ key: keys.full, body }), 400, 'BadArgument', 'InvalidRequestBody');
+  });
+
+  it('refuses an unknown or miscased flag with 400 BadArgument / UnknownFeatureFlag', async () => {
+    await expectRefusal(await issue({ key: keys.full, body: { targetAzureResourceId: CLIENT, featureFlags: ['face.identification'] } }), 400, 'BadArgument', 'UnknownFeatureFlag');
+  });
+
+  it.each([CLIENT + '/', resource('..'), CLIENT.replace('Microsoft.CognitiveServices', 'Microsoft.Storage'), CLIENT.replace('/accounts/', '%2Faccounts%2F')])(
+    'refuses the resource id %s with 400 BadArgument / InvalidResourceId',
+    async (id) => {
+      await expectRefusal(await issue({ key: keys.full, body: { targetAzureResourceId: id, featureFlags: ['Face.Identification'] } }), 400, 'BadArgument', 'InvalidResourceId');
+    },
+  );
+
+  it('answers malformed JSON with 400 BadArgument', async () => {
+    const response = await issue({ key: keys.full, rawBody: '{"targetAzureResourceId": ' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json<WireError>().error.code).toBe('BadArgument');
+  });
+
+  it('refuses a missing key and an unknown key with 401', async () => {
+    await expectRefusal(await issue({}), 401, '401', 'SubscriptionKeyMissing');
+    await expectRefusal(await issue({ key: generateApiKey('isv') }), 401, '401', 'SubscriptionKeyInvalid');
+  });
+
+  it("refuses a client resource's own key with 403 ClientKeyIsNotIsvKey", async () => {
+    await expectRefusal(await issue({ key: generateApiKey('client') }), 403, 'PermissionDenied', 'ClientKeyIsNotIsvKey');
+  });
+
+  it('refuses an ISV that is not approved, and one whose issuing right was revoked, with 403', async () => {
+    await expectRefusal(await issue({ key: keys.pending }), 403, 'PermissionDenied', 'IsvNotApproved');
+    await expectRefusal(await issue({ key: keys.revoked }), 403, 'PermissionDenied', 'IsvRevoked');
+  });
+
+  it('refuses a client the ISV blocked, in any spelling of its resource id, with 403 ClientBlocked', async () => {
+    const spelled = resource('BLOCKED-CLIENT');
+    await expectRefusal(await issue({ key: keys.full, body: { targetAzureResourceId: spelled, featureFlags: ['Face.Identification'] } }), 403, 'PermissionDenied', 'ClientBlocked');
+  });
+
+  it('refuses the whole request when one flag is not granted, records the denial, and issues nothing', async () => {
+    const before = await service.database.query<{ n: string }>('SELECT count(*) AS n FROM issuer.issuances WHERE isv_id = $1', [ids.limited]);
+    const response = await issue({ key: keys.limited, body: { targetAzureResourceId: CLIENT, featureFlags: ['Face.Verification', 'Face.Identification'] } });
+    await expectRefusal(response, 403, 'UnsupportedFeature', 'FeatureNotGrantedToIsv');
+    expect(response.json<WireError>().error.innererror?.message).toBe(
+      'Feature is not supported, missing approval for one or more of the following features: Identification.',
+    );
+    const after = await service.database.query<{ n: string }>('SELECT count(*) AS n FROM issuer.issuances WHERE isv_id = $1', [ids.limited]);
+    expect(after).toEqual(before);
+    const denials = await service.database.query(
+      "SELECT 1 FROM issuer.outbox WHERE topic = 'lat.issue-denied' AND envelope->'data'->>'isvId' = $1 AND envelope->'data'->>'reason' = 'ISSUER.FEATURE_NOT_GRANTED'",
+      [ids.limited],
+    );
+    expect(denials).toHaveLength(1);
+    expect((await issue({ key: keys.limited, body: { targetAzureResourceId: CLIENT, featureFlags: ['Face.Verification'] } })).statusCode).toBe(200);
+  });
+
+  it('publishes the recorded events to Kafka through the outbox', async () => {
+    await eventually(
+      async () => (await service.database.query('SELECT 1 FROM issuer.outbox WHERE published_at IS NULL')).length === 0,
+      { timeoutMs: 45000, what: 'outbox drained' },
+    );
+  });
+
+  it('keeps its tokens verifying across an issuer restart (same key, same JWKS)', async () => {
+    const issued = await issue({ key: keys.full });
+    expect(issued.statusCode).toBe(200);
+    await service.restart();
+    const jwks = (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<PublicJwks>();
+    await expect(verifyLimitedAccessToken(issued.body, { jwks, issuer: ISSUER_URL, audience: CLIENT })).resolves.toBeDefined();
+    expect((await issue({ key: keys.full })).statusCode).toBe(200);
+  });
+
+  it('answers a dry run with what would be granted, issuing and recording nothing', async () => {
+    const count = async () => (await service.database.query<{ n: string }>('SELECT count(*) AS n FROM issuer.issuances'))[0].n;
+    const before = await count();
+    const response = await issue({ key: keys.full, query: '?dryRun=true&expiredTime=120', body: { targetAzureResourceId: CLIENT, featureFlags: ['Face.Verification'] } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toEqual({
+      dryRun: true,
+      grant: { isvId: ids.full, targetAzureResourceId: CLIENT.toLowerCase(), featureFlags: ['Face.Verification'], expiredTime: 120 },
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it('names the refusing rule in a dry run exactly as without it, and refuses a malformed dryRun', async () => {
+    const refused = await issue({ key: keys.limited, query: '?dryRun=true', body: { targetAzureResourceId: CLIENT, featureFlags: ['Face.Identification'] } });
+    await expectRefusal(refused, 403, 'UnsupportedFeature', 'FeatureNotGrantedToIsv');
+    await expectRefusal(await issue({ key: keys.full, query: '?dryRun=yes' }), 400, 'BadArgument', 'InvalidQueryParameter');
+    await expectRefusal(await issue({ key: keys.full, query: '?dryRun=true&dryRun=false' }), 400, 'BadArgument', 'InvalidQueryParameter');
+  });
+});

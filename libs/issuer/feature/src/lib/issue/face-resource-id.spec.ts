@@ -1,0 +1,50 @@
+import fc from 'fast-check';
+import { parseFaceResourceId } from './face-resource-id';
+
+const SUB = 'dc4d27d9-ea49-4921-938f-7782a774e151';
+const valid = (rg = 'client-rg', name = 'client-face-api') =>
+  `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.CognitiveServices/accounts/${name}`;
+
+describe(parseFaceResourceId.name, () => {
+  it('accepts the vendor documentation example and canonicalises it to lower case', () => {
+    expect(parseFaceResourceId(valid())).toEqual({ ok: true, canonical: valid().toLowerCase() });
+  });
+
+  it('gives one canonical form to every spelling of the same resource', () => {
+    const upper = parseFaceResourceId(valid().toUpperCase().replace('/SUBSCRIPTIONS/' + SUB.toUpperCase(), `/SUBSCRIPTIONS/${SUB.toUpperCase()}`));
+    expect(upper).toEqual({ ok: true, canonical: valid().toLowerCase() });
+  });
+
+  it.each([
+    ['a trailing slash', valid() + '/'],
+    ['a parent segment', valid('..')],
+    ['a double period in the group', valid('rg..x')],
+    ['a group ending in a period', valid('rg.')],
+    ['an encoded slash', valid('rg%2Fx')],
+    ['another provider', valid().replace('Microsoft.CognitiveServices', 'Microsoft.Storage')],
+    ['another resource type', valid().replace('/accounts/', '/deployments/')],
+    ['a child resource', valid() + '/deployments/x'],
+    ['a malformed subscription id', valid().replace(SUB, 'not-a-guid')],
+    ['a one-character account name', valid('rg', 'a')],
+    ['an account name starting with a hyphen', valid('rg', '-face')],
+    ['a 65-character account name', valid('rg', 'a'.repeat(65))],
+    ['a 91-character group name', valid('r'.repeat(91))],
+    ['whitespace', valid('rg x')],
+    ['a missing leading slash', valid().slice(1)],
+  ])('rejects %s', (_what, input) => {
+    expect(parseFaceResourceId(input).ok).toBe(false);
+  });
+
+  it('accepts generated names within Azure rules and keeps them distinct after canonicalisation', () => {
+    const alnum = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
+    const rg = fc.stringMatching(/^[A-Za-z0-9_()-]{1,90}$/);
+    const account = fc.tuple(fc.constantFrom(...alnum), fc.stringMatching(/^[A-Za-z0-9-]{1,63}$/)).map(([a, b]) => a + b);
+    fc.assert(
+      fc.property(rg, account, (group, name) => {
+        const parsed = parseFaceResourceId(valid(group, name));
+        expect(parsed).toEqual({ ok: true, canonical: valid(group, name).toLowerCase() });
+      }),
+      { numRuns: 500 },
+    );
+  });
+});

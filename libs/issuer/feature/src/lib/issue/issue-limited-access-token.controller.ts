@@ -1,0 +1,70 @@
+import { Body, Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ClientIp, FEATURE_FLAGS } from '@latchkey/contracts';
+import { Public } from '@latchkey/http';
+import { IssueLimitedAccessTokenUseCase, type DryRunGrant } from './issue-limited-access-token.use-case';
+
+/**
+ * The vendor's issueLimitedAccessToken operation, wire-compatible with its
+ * public documentation: an ISV backend written against it works unchanged.
+ * It authenticates with the ISV's subscription key, not a platform token,
+ * hence @Public() (no platform guard; the use case is the check).
+ */
+@ApiTags('Limited access tokens')
+@Controller('sts/v1.0')
+export class IssueLimitedAccessTokenController {
+  constructor(private readonly issue: IssueLimitedAccessTokenUseCase) {}
+
+  @Post('issueLimitedAccessToken')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Issue a limited access token for a client resource',
+    description:
+      'Returns the JWT as the body (`application/jwt`). The flags must be a subset of the ISV’s grants: a single ungranted flag refuses the whole request. Every refusal has a specific `innererror.code`; see docs/ISSUER.md.',
+  })
+  @ApiHeader({ name: 'Ocp-Apim-Subscription-Key', required: true, description: 'The ISV’s own subscription key.' })
+  @ApiQuery({ name: 'expiredTime', required: false, description: 'Token lifetime in seconds, 60–86400; default 3600.' })
+  @ApiQuery({ name: 'dryRun', required: false, description: '`true`: check everything and answer what would be granted (JSON), issuing nothing.' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        targetAzureResourceId: { type: 'string', description: 'The client’s Face resource id (or `resourceId`, the 2023 name; exactly one).' },
+        resourceId: { type: 'string', deprecated: true },
+        featureFlags: { type: 'array', minItems: 1, items: { type: 'string', enum: [...FEATURE_FLAGS] } },
+      },
+      required: ['featureFlags'],
+    },
+  })
+  @ApiResponse({
+    status: 200,
+    description: 'The token; with dryRun=true, what would be granted',
+    content: { 'application/jwt': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
+  })
+  @ApiResponse({ status: 400, description: 'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter) or InvalidTokenLifetime (InvalidExpiredTime)' })
+  @ApiResponse({ status: 401, description: '401 (SubscriptionKeyMissing, SubscriptionKeyInvalid)' })
+  @ApiResponse({ status: 403, description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvNotApproved, IsvRevoked, ClientBlocked) or UnsupportedFeature (FeatureNotGrantedToIsv)' })
+  async issueLimitedAccessToken(
+    @Headers('ocp-apim-subscription-key') subscriptionKey: string | undefined,
+    @Query('expiredTime') expiredTime: string | string[] | undefined,
+    @Query('dryRun') dryRun: string | string[] | undefined,
+    @Body() body: unknown,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string | DryRunGrant> {
+    const issued = await this.issue.execute({
+      subscriptionKey,
+      expiredTime,
+      dryRun,
+      body,
+      clientIp: ClientIp.safeParse(request.ip).success ? request.ip : null,
+      userAgent: request.headers['user-agent'] ?? null,
+    });
+    if ('dryRun' in issued) return issued;
+    void reply.header('content-type', 'application/jwt').header('cache-control', 'no-store');
+    return issued.token;
+  }
+}

@@ -1,0 +1,206 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { RevocationCache } from '@latchkey/access-guards';
+import { InjectConfig, type ConfigOf } from '@latchkey/config';
+import { LatIssueDeniedV1, LatIssuedV1, type FeatureFlag } from '@latchkey/contracts';
+import { IssuanceRepository, IsvRepository, type Isv } from '@latchkey/issuer/data-access';
+import { OutboxWriter } from '@latchkey/messaging';
+import { Database } from '@latchkey/persistence';
+import { hashApiKey, signLimitedAccessToken } from '@latchkey/tokens';
+import { issuerConfig } from '../issuer.config';
+import { CLOCK, SigningKeyService, type Clock } from '../keys/signing-key.service';
+import { parseExpiredTime } from './expired-time';
+import { parseIssueRequest } from './issue-request';
+import { IssuerError } from './issuer.errors';
+
+/** One issuance request as the controller read it from the wire. */
+export interface IssueLimitedAccessTokenCommand {
+  readonly subscriptionKey: string | undefined;
+  readonly expiredTime: string | readonly string[] | undefined;
+  readonly body: unknown;
+  /** `dryRun` from the query string: `true` checks everything and issues nothing. */
+  readonly dryRun?: string | readonly string[];
+  readonly clientIp: string | null;
+  readonly userAgent: string | null;
+}
+
+/** What a dry run would grant. */
+export interface DryRunGrant {
+  readonly dryRun: true;
+  readonly grant: {
+    readonly isvId: string;
+    readonly targetAzureResourceId: string;
+    readonly featureFlags: readonly FeatureFlag[];
+    readonly expiredTime: number;
+  };
+}
+
+/** A signed token and what it grants. */
+export interface IssuedToken {
+  readonly token: string;
+  readonly jti: string;
+  readonly expiresAt: Date;
+}
+
+/** `dryRun`: absent or `false` issues, `true` only checks; anything else is refused, not guessed. */
+function parseDryRun(raw: string | readonly string[] | undefined): boolean {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  throw new IssuerError('ISSUER.QUERY_INVALID', 'dryRun must be true or false, given once.');
+}
+
+/** A parser's reason as a message: capitalised, with a full stop. */
+function sentence(reason: string): string {
+  return reason.charAt(0).toUpperCase() + reason.slice(1) + '.';
+}
+
+/** The vendor's wording names features without their prefix: "Identification, Verification". */
+function vendorNames(features: readonly string[]): string {
+  return features.map((f) => f.replace(/^(Face|LimitedAccess)\./, '')).join(', ');
+}
+
+/**
+ * POST /sts/v1.0/issueLimitedAccessToken. Checks, in this order: the key
+ * (missing, a client's key, unknown), the ISV (approved, issuing right not
+ * revoked), the request (lifetime, body, resource id, flags), the client
+ * (not blocked by the ISV or a revocation), and the grant (every requested
+ * flag granted to the ISV: all or nothing). Only then it signs, and records
+ * the issuance and its `lat.issued` event in one transaction before the
+ * token is returned. Every refusal records `lat.issue-denied` with its
+ * reason before it is answered.
+ */
+@Injectable()
+export class IssueLimitedAccessTokenUseCase {
+  constructor(
+    private readonly db: Database,
+    private readonly isvs: IsvRepository,
+    private readonly issuances: IssuanceRepository,
+    private readonly revocations: RevocationCache,
+    private readonly keys: SigningKeyService,
+    private readonly outbox: OutboxWriter,
+    @InjectConfig(issuerConfig) private readonly config: ConfigOf<typeof issuerConfig>,
+    @Inject(CLOCK) private readonly now: Clock,
+  ) {}
+
+  async execute(command: IssueLimitedAccessTokenCommand): Promise<IssuedToken | DryRunGrant> {
+    let isv: Isv | undefined;
+    let resourceId: string | null = null;
+    try {
+      const dryRun = parseDryRun(command.dryRun);
+      isv = await this.authenticate(command.subscriptionKey);
+      const lifetime = parseExpiredTime(command.expiredTime);
+      if (!lifetime.ok) throw new IssuerError('ISSUER.LIFETIME_INVALID', sentence(lifetime.reason));
+      const request = parseIssueRequest(command.body);
+      if (!request.ok) throw new IssuerError(request.code, sentence(request.reason));
+      resourceId = request.body.resourceId;
+      await this.assertClientNotBlocked(isv.id, resourceId);
+      this.assertGranted(isv, request.body.features);
+      if (dryRun) {
+        return {
+          dryRun: true,
+          grant: { isvId: isv.id, targetAzureResourceId: resourceId, featureFlags: request.body.features, expiredTime: lifetime.seconds },
+        };
+      }
+      return await this.issue(isv, resourceId, request.body.features, lifetime.seconds, command);
+    } catch (error) {
+      if (error instanceof IssuerError) await this.recordDenial(error, isv?.id ?? null, resourceId, command);
+      throw error;
+    }
+  }
+
+  private async authenticate(key: string | undefined): Promise<Isv> {
+    if (!key) throw new IssuerError('ISSUER.KEY_MISSING', 'The Ocp-Apim-Subscription-Key header is missing.');
+    if (key.startsWith('lk_cli_')) {
+      throw new IssuerError(
+        'ISSUER.CLIENT_KEY_NOT_ISV',
+        "This is a client resource's key. Tokens are issued with the ISV's own subscription key.",
+      );
+    }
+    const isv = await this.isvs.findByKeyHash(hashApiKey(key));
+    if (!isv) throw new IssuerError('ISSUER.KEY_INVALID', 'The subscription key is not valid.');
+    if (isv.status !== 'approved') throw new IssuerError('ISSUER.ISV_NOT_APPROVED', 'This ISV is not approved to issue limited access tokens.');
+    if (this.revocations.blocks([{ kind: 'isv', isvId: isv.id }])) {
+      throw new IssuerError('ISSUER.ISV_REVOKED', "This ISV's right to issue limited access tokens is revoked.");
+    }
+    return isv;
+  }
+
+  private async assertClientNotBlocked(isvId: string, resourceId: string): Promise<void> {
+    const revoked = this.revocations.blocks([{ kind: 'isv-client', isvId, resourceId }]);
+    if (revoked || (await this.issuances.isBlocked(isvId, resourceId))) {
+      throw new IssuerError('ISSUER.CLIENT_BLOCKED', 'Issuing tokens for this client resource is blocked.');
+    }
+  }
+
+  private assertGranted(isv: Isv, requested: readonly FeatureFlag[]): void {
+    const granted = new Set(isv.grantedFeatures);
+    const missing = requested.filter((f) => !granted.has(f));
+    if (missing.length > 0) {
+      throw new IssuerError(
+        'ISSUER.FEATURE_NOT_GRANTED',
+        `Feature is not supported, missing approval for one or more of the following features: ${vendorNames(missing)}.`,
+      );
+    }
+  }
+
+  private async issue(
+    isv: Isv,
+    resourceId: string,
+    features: readonly FeatureFlag[],
+    lifetimeSeconds: number,
+    command: IssueLimitedAccessTokenCommand,
+  ): Promise<IssuedToken> {
+    const signed = await signLimitedAccessToken(
+      { issuer: this.config.LATCHKEY_ISSUER_URL, isvId: isv.id, resourceId, features, lifetimeSeconds, now: this.now(), jti: randomUUID() },
+      this.keys.current().signingKey(),
+    );
+    const issuedAt = new Date(signed.claims.iat * 1000);
+    const expiresAt = new Date(signed.claims.exp * 1000);
+    // The record and the event commit together, before the token leaves.
+    await this.db.transaction(async (tx) => {
+      await this.issuances.record(tx.drizzle, {
+        jti: signed.claims.jti,
+        isvId: isv.id,
+        resourceId,
+        features: [...features],
+        lifetimeSeconds,
+        issuedAt,
+        expiresAt,
+        kid: signed.kid,
+        clientIp: command.clientIp,
+        userAgent: command.userAgent,
+      });
+      await this.outbox.write(tx, LatIssuedV1, {
+        jti: signed.claims.jti,
+        isvId: isv.id,
+        resourceId,
+        features: [...features],
+        issuedAt: issuedAt.toISOString(),
+        expiresAt: expiresAt.toISOString(),
+        keyId: signed.kid,
+        lifetimeSeconds,
+        clientIp: command.clientIp,
+        userAgent: command.userAgent,
+      });
+    });
+    return { token: signed.token, jti: signed.claims.jti, expiresAt };
+  }
+
+  private async recordDenial(error: IssuerError, isvId: string | null, resourceId: string | null, command: IssueLimitedAccessTokenCommand): Promise<void> {
+    const body = command.body as { featureFlags?: unknown } | null;
+    const requested = Array.isArray(body?.featureFlags) ? body.featureFlags : [];
+    await this.db.transaction((tx) =>
+      this.outbox.write(tx, LatIssueDeniedV1, {
+        isvId,
+        resourceId,
+        requestedFeatures: requested
+          .filter((f): f is string => typeof f === 'string')
+          .slice(0, 16)
+          .map((f) => f.slice(0, 64)),
+        reason: error.code,
+        clientIp: command.clientIp,
+        userAgent: command.userAgent?.slice(0, 512) ?? null,
+      }),
+    );
+  }
+}

@@ -1,0 +1,22 @@
+import { defineConfigSlice, envInteger, envString, envUrl } from '@latchkey/config';
+
+/**
+ * The issuer's own settings. The key-encryption key seals signing keys at
+ * rest; without it the embedded (`npm start`) runtime generates one under
+ * the data folder, and a deployment on PostgreSQL must set it (the boot
+ * fails otherwise, rather than keep keys sealed by a key nobody backs up).
+ */
+export const issuerConfig = defineConfigSlice('issuer', {
+  LATCHKEY_ISSUER_URL: envUrl(['http:', 'https:'])
+    .default('http://127.0.0.1:3001')
+    .describe('The `iss` of every token this issuer signs, and the base of its JWKS and metadata URLs.'),
+  LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: envString()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64-encoded' })
+    .optional()
+    .describe(
+      'Base64 of 32 random bytes sealing the signing keys at rest (AES-256-GCM). Required with DATABASE_URL; generated under LATCHKEY_DATA_DIR when embedded.',
+    ),
+  LATCHKEY_ISSUER_KEY_ROTATION_DAYS: envInteger({ min: 1, max: 365 })
+    .default(30)
+    .describe('Days after which a new signing key takes over; the old one stays in the JWKS until its last token expired.'),
+});
