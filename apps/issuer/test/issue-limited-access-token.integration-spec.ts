@@ -195,4 +195,40 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
     await expectRefusal(await issue({ key: keys.full, query: '?dryRun=yes' }), 400, 'BadArgument', 'InvalidQueryParameter');
     await expectRefusal(await issue({ key: keys.full, query: '?dryRun=true&dryRun=false' }), 400, 'BadArgument', 'InvalidQueryParameter');
   });
+
+  it('lets an ISV block a client itself, see it in its client list, and unblock it', async () => {
+    const client = resource('self-service-client');
+    const selfService = (method: 'GET' | 'POST', path: string, body?: unknown) =>
+      service.handle.app.inject({
+        method,
+        url: `/sts/v1.0/isv/clients${path}`,
+        headers: { 'ocp-apim-subscription-key': keys.full, ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { payload: JSON.stringify(body) } : {}),
+      });
+    const request = { targetAzureResourceId: client, featureFlags: ['Face.Identification'] };
+    expect((await issue({ key: keys.full, body: request })).statusCode).toBe(200);
+
+    const blocked = await selfService('POST', '/block', { targetAzureResourceId: client.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/'), reason: 'contract ended' });
+    expect(blocked.statusCode).toBe(200);
+    expect(blocked.json()).toEqual({ resourceId: client.toLowerCase(), blocked: true });
+    await expectRefusal(await issue({ key: keys.full, body: request }), 403, 'PermissionDenied', 'ClientBlocked');
+
+    const listed = (await selfService('GET', '')).json<{ clients: { resourceId: string; blocked: boolean; issuedSince: number }[] }>();
+    expect(listed.clients.find((c) => c.resourceId === client.toLowerCase())).toMatchObject({ blocked: true, issuedSince: 1 });
+
+    expect((await selfService('POST', '/unblock', { targetAzureResourceId: client })).json()).toEqual({ resourceId: client.toLowerCase(), blocked: false });
+    expect((await issue({ key: keys.full, body: request })).statusCode).toBe(200);
+  });
+
+  it("refuses self-service without the ISV's key, and with a malformed resource id", async () => {
+    const noKey = await service.handle.app.inject({ method: 'GET', url: '/sts/v1.0/isv/clients' });
+    await expectRefusal(noKey, 401, '401', 'SubscriptionKeyMissing');
+    const bad = await service.handle.app.inject({
+      method: 'POST',
+      url: '/sts/v1.0/isv/clients/block',
+      headers: { 'ocp-apim-subscription-key': keys.full, 'content-type': 'application/json' },
+      payload: JSON.stringify({ targetAzureResourceId: CLIENT + '/' }),
+    });
+    await expectRefusal(bad, 400, 'BadArgument', 'InvalidResourceId');
+  });
 });

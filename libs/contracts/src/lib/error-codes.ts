@@ -19,6 +19,7 @@ export const ISSUER_ERROR_CODES = [
   'ISSUER.LIFETIME_INVALID',
   'ISSUER.BODY_INVALID',
   'ISSUER.QUERY_INVALID',
+  'ISSUER.RATE_LIMITED',
 ] as const;
 /** One of {@link ISSUER_ERROR_CODES}. */
 export type IssuerErrorCode = (typeof ISSUER_ERROR_CODES)[number];

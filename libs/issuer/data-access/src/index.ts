@@ -3,7 +3,7 @@ import { join } from 'node:path';
 export * from './lib/issuer.table';
 export { IsvRepository, type Isv } from './lib/isv.repository';
 export { SigningKeyRepository, type StoredSigningKey } from './lib/signing-key.repository';
-export { IssuanceRepository, type IssuanceRecord } from './lib/issuance.repository';
+export { IssuanceRepository, type IssuanceRecord, type ClientSummary } from './lib/issuance.repository';
 
 /** The issuer's Postgres schema and its checked-in migrations. */
 export const ISSUER_SCHEMA = 'issuer';

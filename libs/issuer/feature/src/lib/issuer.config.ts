@@ -16,6 +16,12 @@ export const issuerConfig = defineConfigSlice('issuer', {
     .describe(
       'Base64 of 32 random bytes sealing the signing keys at rest (AES-256-GCM). Required with DATABASE_URL; generated under LATCHKEY_DATA_DIR when embedded.',
     ),
+  LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: envInteger({ min: 0, max: 1_000_000 })
+    .default(1000)
+    .describe('Issuance requests per second each ISV key may make (sustained, per instance); 0 turns the limit off.'),
+  LATCHKEY_ISSUER_RATE_LIMIT_BURST: envInteger({ min: 1, max: 1_000_000 })
+    .default(2000)
+    .describe('Issuance requests an ISV key may make at once before the per-second rate applies.'),
   LATCHKEY_ISSUER_KEY_ROTATION_DAYS: envInteger({ min: 1, max: 365 })
     .default(30)
     .describe('Days after which a new signing key takes over; the old one stays in the JWKS until its last token expired.'),

@@ -11,6 +11,9 @@ import { IssueLimitedAccessTokenUseCase } from './issue/issue-limited-access-tok
 import { ISSUER_WIRE_ERRORS } from './issue/issuer-wire-errors';
 import { CLOCK, SigningKeyService } from './keys/signing-key.service';
 import { WellKnownController } from './keys/well-known.controller';
+import { IsvAuthenticator } from './isv/isv-authenticator';
+import { IsvClientsController } from './isv/isv-clients.controller';
+import { ManageClientBlocksUseCase } from './isv/manage-client-blocks.use-case';
 import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
 
 /**
@@ -26,14 +29,16 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     MessagingModule.forService({ service: 'issuer', outbox: { schema: ISSUER_SCHEMA, database: Database } }),
     RevocationModule.forService('issuer'),
   ],
-  controllers: [IssueLimitedAccessTokenController, WellKnownController],
+  controllers: [IssueLimitedAccessTokenController, IsvClientsController, WellKnownController],
   providers: [
     { provide: CLOCK, useValue: () => new Date() },
     IsvRepository,
     IssuanceRepository,
     SigningKeyRepository,
     SigningKeyService,
+    IsvAuthenticator,
     IssueLimitedAccessTokenUseCase,
+    ManageClientBlocksUseCase,
     SeedDemoIsvUseCase,
   ],
   exports: [SeedDemoIsvUseCase],

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientIp, FEATURE_FLAGS } from '@latchkey/contracts';
 import { Public } from '@latchkey/http';
 import { IssueLimitedAccessTokenUseCase, type DryRunGrant } from './issue-limited-access-token.use-case';
+import { IssuerError } from './issuer.errors';
 
 /**
  * The vendor's issueLimitedAccessToken operation, wire-compatible with its
@@ -46,6 +47,7 @@ export class IssueLimitedAccessTokenController {
   })
   @ApiResponse({ status: 400, description: 'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter) or InvalidTokenLifetime (InvalidExpiredTime)' })
   @ApiResponse({ status: 401, description: '401 (SubscriptionKeyMissing, SubscriptionKeyInvalid)' })
+  @ApiResponse({ status: 429, description: '429 (IsvRateLimited), with Retry-After' })
   @ApiResponse({ status: 403, description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvNotApproved, IsvRevoked, ClientBlocked) or UnsupportedFeature (FeatureNotGrantedToIsv)' })
   async issueLimitedAccessToken(
     @Headers('ocp-apim-subscription-key') subscriptionKey: string | undefined,
@@ -55,14 +57,20 @@ export class IssueLimitedAccessTokenController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | DryRunGrant> {
-    const issued = await this.issue.execute({
-      subscriptionKey,
-      expiredTime,
-      dryRun,
-      body,
-      clientIp: ClientIp.safeParse(request.ip).success ? request.ip : null,
-      userAgent: request.headers['user-agent'] ?? null,
-    });
+    const issued = await this.issue
+      .execute({
+        subscriptionKey,
+        expiredTime,
+        dryRun,
+        body,
+        clientIp: ClientIp.safeParse(request.ip).success ? request.ip : null,
+        userAgent: request.headers['user-agent'] ?? null,
+      })
+      .catch((error: unknown) => {
+        const retryAfter = error instanceof IssuerError ? error.details['retryAfterSeconds'] : undefined;
+        if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
+        throw error;
+      });
     if ('dryRun' in issued) return issued;
     void reply.header('content-type', 'application/jwt').header('cache-control', 'no-store');
     return issued.token;

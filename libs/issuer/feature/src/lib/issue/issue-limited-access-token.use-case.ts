@@ -3,14 +3,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RevocationCache } from '@latchkey/access-guards';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { LatIssueDeniedV1, LatIssuedV1, type FeatureFlag } from '@latchkey/contracts';
-import { IssuanceRepository, IsvRepository, type Isv } from '@latchkey/issuer/data-access';
+import { IssuanceRepository, type Isv } from '@latchkey/issuer/data-access';
 import { OutboxWriter } from '@latchkey/messaging';
 import { Database } from '@latchkey/persistence';
-import { hashApiKey, signLimitedAccessToken } from '@latchkey/tokens';
+import { signLimitedAccessToken } from '@latchkey/tokens';
 import { issuerConfig } from '../issuer.config';
+import { IsvAuthenticator } from '../isv/isv-authenticator';
 import { CLOCK, SigningKeyService, type Clock } from '../keys/signing-key.service';
 import { parseExpiredTime } from './expired-time';
 import { parseIssueRequest } from './issue-request';
+import { TokenBucketLimiter } from '../rate-limit/token-bucket';
 import { IssuerError } from './issuer.errors';
 
 /** One issuance request as the controller read it from the wire. */
@@ -71,16 +73,20 @@ function vendorNames(features: readonly string[]): string {
  */
 @Injectable()
 export class IssueLimitedAccessTokenUseCase {
+  private readonly limiter: TokenBucketLimiter;
+
   constructor(
     private readonly db: Database,
-    private readonly isvs: IsvRepository,
+    private readonly authenticator: IsvAuthenticator,
     private readonly issuances: IssuanceRepository,
     private readonly revocations: RevocationCache,
     private readonly keys: SigningKeyService,
     private readonly outbox: OutboxWriter,
     @InjectConfig(issuerConfig) private readonly config: ConfigOf<typeof issuerConfig>,
     @Inject(CLOCK) private readonly now: Clock,
-  ) {}
+  ) {
+    this.limiter = new TokenBucketLimiter(config.LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND, config.LATCHKEY_ISSUER_RATE_LIMIT_BURST);
+  }
 
   async execute(command: IssueLimitedAccessTokenCommand): Promise<IssuedToken | DryRunGrant> {
     let isv: Isv | undefined;
@@ -88,6 +94,7 @@ export class IssueLimitedAccessTokenUseCase {
     try {
       const dryRun = parseDryRun(command.dryRun);
       isv = await this.authenticate(command.subscriptionKey);
+      this.assertWithinRate(isv.id);
       const lifetime = parseExpiredTime(command.expiredTime);
       if (!lifetime.ok) throw new IssuerError('ISSUER.LIFETIME_INVALID', sentence(lifetime.reason));
       const request = parseIssueRequest(command.body);
@@ -103,26 +110,30 @@ export class IssueLimitedAccessTokenUseCase {
       }
       return await this.issue(isv, resourceId, request.body.features, lifetime.seconds, command);
     } catch (error) {
-      if (error instanceof IssuerError) await this.recordDenial(error, isv?.id ?? null, resourceId, command);
+      // A flood of 429s records one denial per key and second, not one database write per refused request.
+      const floodRepeat = error instanceof IssuerError && error.details['firstRefusalInWindow'] === false;
+      if (error instanceof IssuerError && !floodRepeat) await this.recordDenial(error, isv?.id ?? null, resourceId, command);
       throw error;
     }
   }
 
   private async authenticate(key: string | undefined): Promise<Isv> {
-    if (!key) throw new IssuerError('ISSUER.KEY_MISSING', 'The Ocp-Apim-Subscription-Key header is missing.');
-    if (key.startsWith('lk_cli_')) {
-      throw new IssuerError(
-        'ISSUER.CLIENT_KEY_NOT_ISV',
-        "This is a client resource's key. Tokens are issued with the ISV's own subscription key.",
-      );
-    }
-    const isv = await this.isvs.findByKeyHash(hashApiKey(key));
-    if (!isv) throw new IssuerError('ISSUER.KEY_INVALID', 'The subscription key is not valid.');
+    const isv = await this.authenticator.authenticate(key);
     if (isv.status !== 'approved') throw new IssuerError('ISSUER.ISV_NOT_APPROVED', 'This ISV is not approved to issue limited access tokens.');
     if (this.revocations.blocks([{ kind: 'isv', isvId: isv.id }])) {
       throw new IssuerError('ISSUER.ISV_REVOKED', "This ISV's right to issue limited access tokens is revoked.");
     }
     return isv;
+  }
+
+  /** Per ISV key, after authentication: an unauthenticated flood never touches another ISV's budget. */
+  private assertWithinRate(isvId: string): void {
+    const decision = this.limiter.take(isvId);
+    if (decision.allowed) return;
+    throw new IssuerError('ISSUER.RATE_LIMITED', 'Too many issuance requests for this subscription key.', {
+      retryAfterSeconds: decision.retryAfterSeconds,
+      firstRefusalInWindow: decision.firstRefusalInWindow,
+    });
   }
 
   private async assertClientNotBlocked(isvId: string, resourceId: string): Promise<void> {

@@ -11,7 +11,7 @@ const BODY_INVALID = 'Request body is invalid.';
 /**
  * How every issuer refusal looks on the wire: the vendor's top-level codes
  * (`BadArgument`, `401`, `PermissionDenied`, `UnsupportedFeature`,
- * `InvalidTokenLifetime`) so an ISV's existing error handling keeps working,
+ * `InvalidTokenLifetime`, `429`) so an ISV's existing error handling keeps working,
  * and one stable, specific `innererror.code` per rule so it can tell them
  * apart. Typed over the whole IssuerErrorCode union: a new code that is not
  * mapped here does not compile. docs/ISSUER.md lists the same table.
@@ -33,5 +33,6 @@ export const ISSUER_WIRE_ERRORS: ErrorMappingTable<IssuerErrorCode> = {
   'ISSUER.ISV_NOT_APPROVED': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'IsvNotApproved' },
   'ISSUER.ISV_REVOKED': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'IsvRevoked' },
   'ISSUER.CLIENT_BLOCKED': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'ClientBlocked' },
+  'ISSUER.RATE_LIMITED': { status: 429, azureCode: '429', azureInnerCode: 'IsvRateLimited', message: 'Rate limit is exceeded.' },
   'ISSUER.FEATURE_NOT_GRANTED': { status: 403, azureCode: 'UnsupportedFeature', azureInnerCode: 'FeatureNotGrantedToIsv' },
 };
