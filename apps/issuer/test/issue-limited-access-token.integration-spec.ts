@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { RevocationCache } from '@latchkey/access-guards';
 import { AccessRevocationV1 } from '@latchkey/contracts';
 import { IssuanceRepository, IsvRepository } from '@latchkey/issuer/data-access';
-import { IssuerModule } from '@latchkey/issuer/feature';
+import { IssuerModule, SigningKeyService } from '@latchkey/issuer/feature';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
 import { generateApiKey, hashApiKey, verifyLimitedAccessToken, type PublicJwks } from '@latchkey/tokens';
@@ -230,5 +230,37 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
       payload: JSON.stringify({ targetAzureResourceId: CLIENT + '/' }),
     });
     await expectRefusal(bad, 400, 'BadArgument', 'InvalidResourceId');
+  });
+
+  const jwksNow = async () => (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<PublicJwks>();
+  const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
+
+  it('keeps tokens verifying across a key rotation, while new tokens use the new key', async () => {
+    const before = await issue({ key: keys.full });
+    const newKid = await service.handle.app.get(SigningKeyService).rotate('integration test');
+    const after = await issue({ key: keys.full });
+    expect(kidOf(after.body)).toBe(newKid);
+    expect(kidOf(before.body)).not.toBe(newKid);
+    const jwks = await jwksNow();
+    expect(jwks.keys.map((k) => k.kid)).toEqual([newKid, kidOf(before.body)]);
+    for (const token of [before.body, after.body]) {
+      await expect(verifyLimitedAccessToken(token, { jwks, issuer: ISSUER_URL, audience: CLIENT })).resolves.toBeDefined();
+    }
+  });
+
+  it('retires a signing key named by access.revocation: out of the JWKS, replaced for new tokens', async () => {
+    const compromised = kidOf((await issue({ key: keys.full })).body);
+    await service.bus.publish(AccessRevocationV1, {
+      subject: { kind: 'signing-key', keyId: compromised },
+      notBefore: new Date().toISOString(),
+      action: 'revoke',
+      reason: 'ADMIN.KEY_COMPROMISED',
+      alertId: null,
+      actor: 'integration-test',
+    });
+    await eventually(async () => !(await jwksNow()).keys.some((k) => k.kid === compromised), { timeoutMs: 45000, what: 'key out of the JWKS' });
+    const next = await issue({ key: keys.full });
+    expect(next.statusCode).toBe(200);
+    expect(kidOf(next.body)).not.toBe(compromised);
   });
 });

@@ -9,6 +9,7 @@ import { issuerConfig } from './issuer.config';
 import { IssueLimitedAccessTokenController } from './issue/issue-limited-access-token.controller';
 import { IssueLimitedAccessTokenUseCase } from './issue/issue-limited-access-token.use-case';
 import { ISSUER_WIRE_ERRORS } from './issue/issuer-wire-errors';
+import { SigningKeyRevocationFeed } from './keys/signing-key-revocation.feed';
 import { CLOCK, SigningKeyService } from './keys/signing-key.service';
 import { WellKnownController } from './keys/well-known.controller';
 import { IsvAuthenticator } from './isv/isv-authenticator';
@@ -36,6 +37,7 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     IssuanceRepository,
     SigningKeyRepository,
     SigningKeyService,
+    SigningKeyRevocationFeed,
     IsvAuthenticator,
     IssueLimitedAccessTokenUseCase,
     ManageClientBlocksUseCase,
