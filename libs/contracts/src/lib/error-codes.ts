@@ -20,6 +20,7 @@ export const ISSUER_ERROR_CODES = [
   'ISSUER.BODY_INVALID',
   'ISSUER.QUERY_INVALID',
   'ISSUER.RATE_LIMITED',
+  'ISSUER.KEY_WITHOUT_RESOURCE',
 ] as const;
 /** One of {@link ISSUER_ERROR_CODES}. */
 export type IssuerErrorCode = (typeof ISSUER_ERROR_CODES)[number];

@@ -16,6 +16,8 @@ export const isvs = issuerSchema.table('isvs', {
   status: text('status', { enum: ['pending', 'approved', 'suspended'] }).notNull().default('pending'),
   grantedFeatures: text('granted_features').array().notNull().default(sql`'{}'::text[]`),
   subscriptionKeyHash: text('subscription_key_hash').notNull().unique(),
+  /** The ISV's own Face resource (canonical), for the issueToken operation; optional. */
+  resourceId: text('resource_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

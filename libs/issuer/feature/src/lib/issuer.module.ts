@@ -15,6 +15,8 @@ import { WellKnownController } from './keys/well-known.controller';
 import { IsvAuthenticator } from './isv/isv-authenticator';
 import { IsvClientsController } from './isv/isv-clients.controller';
 import { ManageClientBlocksUseCase } from './isv/manage-client-blocks.use-case';
+import { IssueResourceTokenController } from './resource-token/issue-resource-token.controller';
+import { IssueResourceTokenUseCase } from './resource-token/issue-resource-token.use-case';
 import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
 
 /**
@@ -30,7 +32,7 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     MessagingModule.forService({ service: 'issuer', outbox: { schema: ISSUER_SCHEMA, database: Database } }),
     RevocationModule.forService('issuer'),
   ],
-  controllers: [IssueLimitedAccessTokenController, IsvClientsController, WellKnownController],
+  controllers: [IssueLimitedAccessTokenController, IssueResourceTokenController, IsvClientsController, WellKnownController],
   providers: [
     { provide: CLOCK, useValue: () => new Date() },
     IsvRepository,
@@ -41,6 +43,7 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     IsvAuthenticator,
     IssueLimitedAccessTokenUseCase,
     ManageClientBlocksUseCase,
+    IssueResourceTokenUseCase,
     SeedDemoIsvUseCase,
   ],
   exports: [SeedDemoIsvUseCase],

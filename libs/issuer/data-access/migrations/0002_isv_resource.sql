@@ -1,0 +1,1 @@
+ALTER TABLE "issuer"."isvs" ADD COLUMN "resource_id" text;
