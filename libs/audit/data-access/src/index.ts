@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 
 export * from './lib/audit.table';
-export { chainHash, GENESIS_HASH, type ChainedEvent } from './lib/audit-chain';
+export { chainHash, firstBrokenLink, GENESIS_HASH, type ChainedEvent, type StoredChainRow } from './lib/audit-chain';
 export { AuditEventRepository } from './lib/audit-event.repository';
 
 /** The audit service's Postgres schema and its checked-in migrations. */

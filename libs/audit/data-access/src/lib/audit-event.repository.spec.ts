@@ -3,7 +3,7 @@ import { anEnvelope } from '@latchkey/contracts/testing';
 import type { Database } from '@latchkey/persistence';
 import { openMigratedPglite } from '@latchkey/testing';
 import { AUDIT_MIGRATIONS, AUDIT_SCHEMA } from '../index';
-import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { chainHash, firstBrokenLink, GENESIS_HASH, type ChainedEvent } from './audit-chain';
 import { AuditEventRepository } from './audit-event.repository';
 
 type AppendedEvent = Parameters<AuditEventRepository['append']>[0];
@@ -137,19 +137,6 @@ describe(AuditEventRepository.name, () => {
     for (const time of ['2026-03-01T14:00:00+02:00', '2026-03-01T12:00:01Z', '2026-03-01T12:00:02.123456Z']) {
       await events.append({ ...anEvent(), time });
     }
-    let prev = GENESIS_HASH;
-    for (const row of await stored()) {
-      const recomputed = chainHash(prev, {
-        eventId: row.event_id,
-        type: row.type,
-        topic: row.topic,
-        source: row.source,
-        subject: row.subject,
-        time: new Date(row.time).toISOString(),
-        data: row.data,
-      } satisfies ChainedEvent);
-      expect(row.hash).toBe(recomputed);
-      prev = row.hash;
-    }
+    expect(firstBrokenLink(await stored())).toBe(-1);
   });
 });
