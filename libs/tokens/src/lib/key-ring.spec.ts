@@ -1,16 +1,7 @@
 import { KeyRing } from './key-ring';
 import { generateSigningKey, type SigningKey } from './signing-key';
-import { TokenError } from './token-error';
+import { codeOf } from './test-support/token-error-code';
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof TokenError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a TokenError');
-}
 
 describe(KeyRing.name, () => {
   const retiredAt = new Date('2030-01-01T00:00:00Z');

@@ -5,8 +5,8 @@ import { KeyRing } from './key-ring';
 import { signLimitedAccessToken, verifyLimitedAccessToken, type LimitedAccessTokenInput } from './limited-access-token';
 import { signResourceToken } from './resource-token';
 import { generateSigningKey, type SigningKey } from './signing-key';
-import { TokenError } from './token-error';
 import type { JsonWebKeySet } from './verify-jwt';
+import { codeOfRejection } from './test-support/token-error-code';
 
 const ISSUER = 'https://issuer.latchkey.test';
 const RESOURCE =
@@ -55,15 +55,6 @@ async function forge(key: SigningKey, payload: Record<string, unknown>, header: 
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokenError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a TokenError, but the token was accepted');
-}
 
 function decodeSegment(token: string, index: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[index] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -123,7 +114,7 @@ describe(signLimitedAccessToken.name, () => {
     ['an invalid date', { now: new Date(Number.NaN) }],
   ])('refuses %s with INPUT_INVALID and signs nothing', async (_why, overrides) => {
     const signSpy = jest.spyOn(jose.SignJWT.prototype, 'sign');
-    expect(await codeOf(signLimitedAccessToken(input(overrides), ed))).toBe('TOKENS.INPUT_INVALID');
+    expect(await codeOfRejection(signLimitedAccessToken(input(overrides), ed))).toBe('TOKENS.INPUT_INVALID');
     expect(signSpy).not.toHaveBeenCalled();
   });
 });
@@ -158,13 +149,13 @@ describe(verifyLimitedAccessToken.name, () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const i = Math.floor(payload.length / 2);
     const altered = payload.slice(0, i) + (payload[i] === 'A' ? 'B' : 'A') + payload.slice(i + 1);
-    expect(await codeOf(verifyLimitedAccessToken(`${header}.${altered}.${signature}`, options()))).toBe('TOKENS.BAD_SIGNATURE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(`${header}.${altered}.${signature}`, options()))).toBe('TOKENS.BAD_SIGNATURE');
   });
 
   it('rejects a changed signature byte as BAD_SIGNATURE', async () => {
     const [header, payload, signature] = token.split('.') as [string, string, string];
     const altered = (signature[0] === 'A' ? 'B' : 'A') + signature.slice(1);
-    expect(await codeOf(verifyLimitedAccessToken(`${header}.${payload}.${altered}`, options()))).toBe('TOKENS.BAD_SIGNATURE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(`${header}.${payload}.${altered}`, options()))).toBe('TOKENS.BAD_SIGNATURE');
   });
 
   it('rejects a signature spelled with non-canonical trailing bits as MALFORMED, though Node would decode it to the same bytes', async () => {
@@ -175,7 +166,7 @@ describe(verifyLimitedAccessToken.name, () => {
     const sibling = alphabet[alphabet.indexOf(last) ^ 1] ?? '';
     const variant = signature.slice(0, -1) + sibling;
     expect(Buffer.from(variant, 'base64url')).toEqual(Buffer.from(signature, 'base64url'));
-    expect(await codeOf(verifyLimitedAccessToken(`${header}.${payload}.${variant}`, options()))).toBe('TOKENS.MALFORMED');
+    expect(await codeOfRejection(verifyLimitedAccessToken(`${header}.${payload}.${variant}`, options()))).toBe('TOKENS.MALFORMED');
   });
 
   it('rejects any single-character change to the payload or signature segment', async () => {
@@ -192,7 +183,7 @@ describe(verifyLimitedAccessToken.name, () => {
           fc.pre(original[i] !== replacement);
           const changed = original.slice(0, i) + replacement + original.slice(i + 1);
           const altered = segment === 'payload' ? `${header}.${changed}.${signature}` : `${header}.${payload}.${changed}`;
-          expect(['TOKENS.BAD_SIGNATURE', 'TOKENS.MALFORMED']).toContain(await codeOf(verifyLimitedAccessToken(altered, options())));
+          expect(['TOKENS.BAD_SIGNATURE', 'TOKENS.MALFORMED']).toContain(await codeOfRejection(verifyLimitedAccessToken(altered, options())));
         },
       ),
       { numRuns: 300 },
@@ -201,7 +192,7 @@ describe(verifyLimitedAccessToken.name, () => {
 
   it('rejects an access token (at+jwt) for the same resource as WRONG_TYPE', async () => {
     const resourceToken = await signResourceToken({ issuer: ISSUER, resourceId: RESOURCE, now: NOW }, ed);
-    expect(await codeOf(verifyLimitedAccessToken(resourceToken.token, options()))).toBe('TOKENS.WRONG_TYPE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(resourceToken.token, options()))).toBe('TOKENS.WRONG_TYPE');
   });
 
   it.each([
@@ -209,52 +200,52 @@ describe(verifyLimitedAccessToken.name, () => {
     ['typ at+jwt', { typ: ACCESS_TOKEN_TYP }],
     ['no typ', { typ: undefined }],
   ])('rejects LAT claims under %s as WRONG_TYPE', async (_why, header) => {
-    expect(await codeOf(verifyLimitedAccessToken(await forge(ed, claims(), header), options()))).toBe('TOKENS.WRONG_TYPE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(await forge(ed, claims(), header), options()))).toBe('TOKENS.WRONG_TYPE');
   });
 
   it('rejects a token of another issuer as WRONG_ISSUER', async () => {
     const foreign = await signLimitedAccessToken(input({ issuer: 'https://evil.test' }), ed);
-    expect(await codeOf(verifyLimitedAccessToken(foreign.token, options()))).toBe('TOKENS.WRONG_ISSUER');
+    expect(await codeOfRejection(verifyLimitedAccessToken(foreign.token, options()))).toBe('TOKENS.WRONG_ISSUER');
   });
 
   it("rejects a token for another client's resource as WRONG_AUDIENCE", async () => {
-    expect(await codeOf(verifyLimitedAccessToken(token, { ...options(), audience: OTHER_RESOURCE }))).toBe('TOKENS.WRONG_AUDIENCE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(token, { ...options(), audience: OTHER_RESOURCE }))).toBe('TOKENS.WRONG_AUDIENCE');
   });
 
   it('rejects the token as EXPIRED once exp plus the 5 s tolerance has passed, and not a second earlier', async () => {
     const exp = IAT + 3600;
     await expect(verifyLimitedAccessToken(token, { ...options(), now: new Date((exp + 4) * 1000) })).resolves.toBeDefined();
-    expect(await codeOf(verifyLimitedAccessToken(token, { ...options(), now: new Date((exp + 5) * 1000) }))).toBe('TOKENS.EXPIRED');
+    expect(await codeOfRejection(verifyLimitedAccessToken(token, { ...options(), now: new Date((exp + 5) * 1000) }))).toBe('TOKENS.EXPIRED');
   });
 
   it('rejects a token used before nbf minus the tolerance as NOT_YET_VALID', async () => {
-    expect(await codeOf(verifyLimitedAccessToken(token, { ...options(), now: new Date((IAT - 6) * 1000) }))).toBe('TOKENS.NOT_YET_VALID');
+    expect(await codeOfRejection(verifyLimitedAccessToken(token, { ...options(), now: new Date((IAT - 6) * 1000) }))).toBe('TOKENS.NOT_YET_VALID');
   });
 
   it('rejects a token whose iat is older than the maximum token age as EXPIRED, whatever its exp says', async () => {
     const ancient = await forge(ed, claims({ iat: IAT - 90_000, nbf: IAT - 90_000, exp: IAT + 60 }));
-    expect(await codeOf(verifyLimitedAccessToken(ancient, options()))).toBe('TOKENS.EXPIRED');
+    expect(await codeOfRejection(verifyLimitedAccessToken(ancient, options()))).toBe('TOKENS.EXPIRED');
   });
 
   it('rejects a token signed by a key outside the JWKS as UNKNOWN_KEY', async () => {
     const foreign = await signLimitedAccessToken(input(), stranger);
-    expect(await codeOf(verifyLimitedAccessToken(foreign.token, options()))).toBe('TOKENS.UNKNOWN_KEY');
+    expect(await codeOfRejection(verifyLimitedAccessToken(foreign.token, options()))).toBe('TOKENS.UNKNOWN_KEY');
   });
 
   it('rejects a header naming an ES256 alg with the kid of an EdDSA key as UNKNOWN_KEY', async () => {
     const [, payload, signature] = token.split('.') as [string, string, string];
     const header = b64({ alg: 'ES256', kid: ed.kid, typ: LAT_TYP });
-    expect(await codeOf(verifyLimitedAccessToken(`${header}.${payload}.${signature}`, options()))).toBe('TOKENS.UNKNOWN_KEY');
+    expect(await codeOfRejection(verifyLimitedAccessToken(`${header}.${payload}.${signature}`, options()))).toBe('TOKENS.UNKNOWN_KEY');
   });
 
   it('rejects a token without kid as MALFORMED', async () => {
-    expect(await codeOf(verifyLimitedAccessToken(await forge(ed, claims(), { kid: undefined }), options()))).toBe('TOKENS.MALFORMED');
+    expect(await codeOfRejection(verifyLimitedAccessToken(await forge(ed, claims(), { kid: undefined }), options()))).toBe('TOKENS.MALFORMED');
   });
 
   it('rejects an unsecured token (alg none) whatever its signature segment', async () => {
     const unsecured = `${b64({ alg: 'none', kid: ed.kid, typ: LAT_TYP })}.${b64(claims())}`;
-    expect(await codeOf(verifyLimitedAccessToken(`${unsecured}.`, options()))).toBe('TOKENS.MALFORMED');
-    expect(await codeOf(verifyLimitedAccessToken(`${unsecured}.c2ln`, options()))).toBe('TOKENS.BAD_SIGNATURE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(`${unsecured}.`, options()))).toBe('TOKENS.MALFORMED');
+    expect(await codeOfRejection(verifyLimitedAccessToken(`${unsecured}.c2ln`, options()))).toBe('TOKENS.BAD_SIGNATURE');
   });
 
   it('rejects an HS256 token keyed with the public key (algorithm confusion) as BAD_SIGNATURE', async () => {
@@ -262,24 +253,24 @@ describe(verifyLimitedAccessToken.name, () => {
     const confused = await new jose.SignJWT(claims())
       .setProtectedHeader({ alg: 'HS256', kid: ed.kid, typ: LAT_TYP })
       .sign(secret);
-    expect(await codeOf(verifyLimitedAccessToken(confused, options()))).toBe('TOKENS.BAD_SIGNATURE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(confused, options()))).toBe('TOKENS.BAD_SIGNATURE');
   });
 
   it('rejects a token over 8 KiB as TOO_LARGE before parsing it', async () => {
     const padded = await forge(ed, claims({ padding: 'x'.repeat(6_200) }));
     expect(padded.length).toBeGreaterThan(8 * 1024);
-    expect(await codeOf(verifyLimitedAccessToken(padded, options()))).toBe('TOKENS.TOO_LARGE');
-    expect(await codeOf(verifyLimitedAccessToken('%'.repeat(8 * 1024 + 1), options()))).toBe('TOKENS.TOO_LARGE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(padded, options()))).toBe('TOKENS.TOO_LARGE');
+    expect(await codeOfRejection(verifyLimitedAccessToken('%'.repeat(8 * 1024 + 1), options()))).toBe('TOKENS.TOO_LARGE');
   });
 
   it('rejects a missing token (an absent header at runtime) as MALFORMED instead of crashing', async () => {
-    expect(await codeOf(verifyLimitedAccessToken(undefined as unknown as string, options()))).toBe('TOKENS.MALFORMED');
+    expect(await codeOfRejection(verifyLimitedAccessToken(undefined as unknown as string, options()))).toBe('TOKENS.MALFORMED');
   });
 
   it.each(['', 'abc', 'a.b', 'a.b.c.d', `${'a'.repeat(10)}..${'b'.repeat(10)}`, 'eyJ.eyJ.sig!'])(
     'rejects %j as MALFORMED',
     async (garbage) => {
-      expect(await codeOf(verifyLimitedAccessToken(garbage, options()))).toBe('TOKENS.MALFORMED');
+      expect(await codeOfRejection(verifyLimitedAccessToken(garbage, options()))).toBe('TOKENS.MALFORMED');
     },
   );
 
@@ -292,7 +283,7 @@ describe(verifyLimitedAccessToken.name, () => {
     ['jti is missing', { jti: undefined }],
     ['isv is missing', { isv: undefined }],
   ])('rejects a validly signed token whose %s as CLAIMS_INVALID', async (_why, overrides) => {
-    expect(await codeOf(verifyLimitedAccessToken(await forge(ed, claims(overrides)), options()))).toBe('TOKENS.CLAIMS_INVALID');
+    expect(await codeOfRejection(verifyLimitedAccessToken(await forge(ed, claims(overrides)), options()))).toBe('TOKENS.CLAIMS_INVALID');
   });
 
   it('keeps verifying a token after a rotation, while its key is retiring, and refuses it once the key is retired', async () => {
@@ -307,15 +298,15 @@ describe(verifyLimitedAccessToken.name, () => {
       kid: next.kid,
     });
     const retired = new KeyRing([{ key: next, status: 'active' }, { key: ed, status: 'retired', notAfter: NOW }]);
-    expect(await codeOf(verifyLimitedAccessToken(issuedBefore.token, { ...options(), jwks: retired.publicJwks() }))).toBe(
+    expect(await codeOfRejection(verifyLimitedAccessToken(issuedBefore.token, { ...options(), jwks: retired.publicJwks() }))).toBe(
       'TOKENS.UNKNOWN_KEY',
     );
   });
 
   it('reports a JWKS that holds a private key, or is no key set, as JWKS_INVALID rather than blaming the token', async () => {
     const leaky = { keys: [{ ...ed.privateJwk }] };
-    expect(await codeOf(verifyLimitedAccessToken(token, { ...options(), jwks: leaky }))).toBe('TOKENS.JWKS_INVALID');
+    expect(await codeOfRejection(verifyLimitedAccessToken(token, { ...options(), jwks: leaky }))).toBe('TOKENS.JWKS_INVALID');
     const notASet = { keys: 'none' } as unknown as JsonWebKeySet;
-    expect(await codeOf(verifyLimitedAccessToken(token, { ...options(), jwks: notASet }))).toBe('TOKENS.JWKS_INVALID');
+    expect(await codeOfRejection(verifyLimitedAccessToken(token, { ...options(), jwks: notASet }))).toBe('TOKENS.JWKS_INVALID');
   });
 });

@@ -2,17 +2,8 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { openPrivateKey, sealPrivateKey } from './private-key-seal';
 import { generateSigningKey, restoreSigningKey, type SigningKey } from './signing-key';
-import { TokenError } from './token-error';
+import { codeOf } from './test-support/token-error-code';
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof TokenError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a TokenError');
-}
 
 const BASE64URL_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 

@@ -4,8 +4,8 @@ import { KeyRing } from './key-ring';
 import { signLimitedAccessToken } from './limited-access-token';
 import { RESOURCE_TOKEN_LIFETIME_SECONDS, signResourceToken, verifyResourceToken } from './resource-token';
 import { generateSigningKey, type SigningKey } from './signing-key';
-import { TokenError } from './token-error';
 import type { JsonWebKeySet } from './verify-jwt';
+import { codeOfRejection } from './test-support/token-error-code';
 
 const ISSUER = 'https://issuer.latchkey.test';
 const RESOURCE =
@@ -14,15 +14,6 @@ const CANONICAL = RESOURCE.toLowerCase();
 const NOW = new Date('2030-01-01T00:00:00Z');
 const IAT = NOW.getTime() / 1000;
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokenError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a TokenError, but it succeeded');
-}
 
 describe(signResourceToken.name, () => {
   let key: SigningKey;
@@ -51,7 +42,7 @@ describe(signResourceToken.name, () => {
   });
 
   it('refuses a resource id that is not one with INPUT_INVALID', async () => {
-    expect(await codeOf(signResourceToken({ issuer: ISSUER, resourceId: 'face-one', now: NOW }, key))).toBe('TOKENS.INPUT_INVALID');
+    expect(await codeOfRejection(signResourceToken({ issuer: ISSUER, resourceId: 'face-one', now: NOW }, key))).toBe('TOKENS.INPUT_INVALID');
   });
 
   describe(verifyResourceToken.name, () => {
@@ -60,19 +51,19 @@ describe(signResourceToken.name, () => {
         { issuer: ISSUER, isvId: 'isv-1', resourceId: RESOURCE, features: ['Face.Identification'], lifetimeSeconds: 600, now: NOW },
         key,
       );
-      expect(await codeOf(verifyResourceToken(lat.token, options()))).toBe('TOKENS.WRONG_TYPE');
+      expect(await codeOfRejection(verifyResourceToken(lat.token, options()))).toBe('TOKENS.WRONG_TYPE');
     });
 
     it("rejects another resource's token as WRONG_AUDIENCE", async () => {
       const signed = await signResourceToken({ issuer: ISSUER, resourceId: RESOURCE, now: NOW }, key);
       const other = RESOURCE.replace('Face-One', 'Face-Two');
-      expect(await codeOf(verifyResourceToken(signed.token, { ...options(), audience: other }))).toBe('TOKENS.WRONG_AUDIENCE');
+      expect(await codeOfRejection(verifyResourceToken(signed.token, { ...options(), audience: other }))).toBe('TOKENS.WRONG_AUDIENCE');
     });
 
     it('rejects the token as EXPIRED 600 s after issue plus the tolerance', async () => {
       const signed = await signResourceToken({ issuer: ISSUER, resourceId: RESOURCE, now: NOW }, key);
       const late = new Date((IAT + RESOURCE_TOKEN_LIFETIME_SECONDS + 5) * 1000);
-      expect(await codeOf(verifyResourceToken(signed.token, { ...options(), now: late }))).toBe('TOKENS.EXPIRED');
+      expect(await codeOfRejection(verifyResourceToken(signed.token, { ...options(), now: late }))).toBe('TOKENS.EXPIRED');
     });
 
     it('rejects an exchanged internal access token (same typ) addressed to the resource as CLAIMS_INVALID', async () => {
@@ -90,7 +81,7 @@ describe(signResourceToken.name, () => {
       })
         .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: ACCESS_TOKEN_TYP })
         .sign(privateKey);
-      expect(await codeOf(verifyResourceToken(internal, options()))).toBe('TOKENS.CLAIMS_INVALID');
+      expect(await codeOfRejection(verifyResourceToken(internal, options()))).toBe('TOKENS.CLAIMS_INVALID');
     });
   });
 });

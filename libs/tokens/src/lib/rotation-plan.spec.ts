@@ -2,22 +2,13 @@ import fc from 'fast-check';
 import type { KeyRingEntry } from './key-ring-entry';
 import { planRotation } from './rotation-plan';
 import { generateSigningKey, type SigningKey } from './signing-key';
-import { TokenError } from './token-error';
+import { codeOf } from './test-support/token-error-code';
 
 const DAY = 86_400;
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
 const POLICY = { rotateEvery: 30 * DAY, maxTokenLifetime: DAY + 5 };
 
-function codeOf(action: () => unknown): string {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof TokenError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a TokenError');
-}
 
 describe(planRotation.name, () => {
   let a: SigningKey;

@@ -1,7 +1,7 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { DEFAULT_SIGNING_ALGORITHM } from './signing-algorithm';
 import { generateSigningKey, restoreSigningKey, type SigningKey } from './signing-key';
-import { TokenError } from './token-error';
+import { codeOfRejection } from './test-support/token-error-code';
 
 /** RFC 7638 §3, computed independently of jose: SHA-256 of the required members in lexical order. */
 function thumbprint(jwk: { kty: string; crv: string; x: string; y?: string }): string {
@@ -12,15 +12,6 @@ function thumbprint(jwk: { kty: string; crv: string; x: string; y?: string }): s
   return createHash('sha256').update(json).digest('base64url');
 }
 
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TokenError) return error.code;
-    throw error;
-  }
-  throw new Error('expected a TokenError');
-}
 
 describe(generateSigningKey.name, () => {
   it.each([
@@ -73,21 +64,21 @@ describe(restoreSigningKey.name, () => {
   });
 
   it('rejects a stored kid that is not the thumbprint of the key', async () => {
-    expect(await codeOf(restoreSigningKey({ ...es.privateJwk, kid: ed.kid }, es.createdAt))).toBe('TOKENS.KEY_INVALID');
+    expect(await codeOfRejection(restoreSigningKey({ ...es.privateJwk, kid: ed.kid }, es.createdAt))).toBe('TOKENS.KEY_INVALID');
   });
 
   it('rejects a stored alg that does not match the key type', async () => {
-    expect(await codeOf(restoreSigningKey({ ...ed.privateJwk, alg: 'ES256' }, ed.createdAt))).toBe('TOKENS.KEY_INVALID');
+    expect(await codeOfRejection(restoreSigningKey({ ...ed.privateJwk, alg: 'ES256' }, ed.createdAt))).toBe('TOKENS.KEY_INVALID');
   });
 
   it('rejects public members that do not belong to the private member', async () => {
     const other = await generateSigningKey('EdDSA');
     const mixed = { kty: 'OKP', crv: 'Ed25519', x: other.publicJwk.x, d: ed.privateJwk.d };
-    expect(await codeOf(restoreSigningKey(mixed, ed.createdAt))).toBe('TOKENS.KEY_INVALID');
+    expect(await codeOfRejection(restoreSigningKey(mixed, ed.createdAt))).toBe('TOKENS.KEY_INVALID');
   });
 
   it('rejects a public key, which cannot sign', async () => {
-    expect(await codeOf(restoreSigningKey(es.publicJwk, es.createdAt))).toBe('TOKENS.KEY_INVALID');
+    expect(await codeOfRejection(restoreSigningKey(es.publicJwk, es.createdAt))).toBe('TOKENS.KEY_INVALID');
   });
 
   it.each([
@@ -96,6 +87,6 @@ describe(restoreSigningKey.name, () => {
     ['a symmetric key', { kty: 'oct', k: 'c2VjcmV0' }],
     ['not a JWK at all', 'a string'],
   ])('rejects %s', async (_what, jwk) => {
-    expect(await codeOf(restoreSigningKey(jwk, new Date()))).toBe('TOKENS.KEY_INVALID');
+    expect(await codeOfRejection(restoreSigningKey(jwk, new Date()))).toBe('TOKENS.KEY_INVALID');
   });
 });

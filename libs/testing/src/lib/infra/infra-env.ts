@@ -29,6 +29,9 @@ export function testDatabaseUrl(): string | undefined {
 /**
  * `describe` when real Kafka is available, otherwise a skipped `describe`
  * whose name states why (the global setup already printed the reason once).
+ * These skips are the "skip loudly when Java or PostgreSQL is missing"
+ * rule for local runs; under CI=true the global setup fails the run before
+ * any skip can happen, so integration tests never skip in CI.
  */
 export function describeWithKafka(name: string, body: () => void): void {
   if (testKafkaBrokers()) describe(name, body);
