@@ -97,7 +97,9 @@ export function printReport(r: Report): void {
       `  ${String(issued.connections).padStart(3)} connections: ${int(rate)} tokens/s at p99 ${ms(issued.result.latency.p99)} ms ` +
         `(target ≥ ${int(TARGET_TOKENS_PER_SECOND)}/s at p99 < ${TARGET_P99_MS} ms) ${verdict(fast)}` +
         `${rate < TARGET_TOKENS_PER_SECOND ? ` (${((1 - rate / TARGET_TOKENS_PER_SECOND) * 100).toFixed(0)}% short)` : ''}; ` +
-        `issuance/sign-only ${share.toFixed(2)} (target ≥ ${TARGET_SHARE_OF_SIGN_ONLY}) ${verdict(share >= TARGET_SHARE_OF_SIGN_ONLY)}; ` +
+        (signOnly
+          ? `issuance/sign-only ${share.toFixed(2)} (target ≥ ${TARGET_SHARE_OF_SIGN_ONLY}) ${verdict(share >= TARGET_SHARE_OF_SIGN_ONLY)}; `
+          : 'issuance/sign-only not measured; ') +
         `issuance/raw sign ${(rate / signConcurrent.perSecond).toFixed(2)}`,
     );
   }

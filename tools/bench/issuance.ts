@@ -4,7 +4,7 @@
  * (issue 3, "Benchmark"; results in docs/BENCHMARKS.md).
  *
  *   npx tsx tools/bench/issuance.ts [--seconds 20] [--warmup 5] [--connections 32[,8,64...]] [--telemetry]
- *                                   [--cpu-prof DIR]
+ *                                   [--cpu-prof DIR] [--routes issuance,sign-only]
  *
  * - PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres):
  *   a scratch database lk_bench_<random>, dropped at the end.
@@ -23,7 +23,8 @@
  * --telemetry preloads OpenTelemetry like apps/issuer/src/main.ts (spans are
  * created, nothing exported); LOG_LEVEL defaults to warn (pino-http logs
  * every request at info). --cpu-prof DIR writes a V8 CPU profile of the
- * issuer (open it in Chrome DevTools) to see where its time goes.
+ * issuer (open it in Chrome DevTools) to see where its time goes; with
+ * --routes issuance it covers issuance alone.
  */
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
@@ -48,8 +49,11 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '32' },
     telemetry: { type: 'boolean', default: false },
     'cpu-prof': { type: 'string' },
+    routes: { type: 'string', default: 'issuance,sign-only' },
   },
 });
+const routes = args.routes.split(',');
+if (routes.some((r) => r !== 'issuance' && r !== 'sign-only')) throw new Error('--routes takes issuance and/or sign-only');
 const seconds = Number(args.seconds);
 const warmupSeconds = Number(args.warmup);
 const connectionCounts = args.connections.split(',').map(Number);
@@ -142,7 +146,7 @@ async function main(): Promise<void> {
       return measured;
     };
     for (const connections of connectionCounts) {
-      for (const route of ['issuance', 'sign-only'] as const) {
+      for (const route of routes as ('issuance' | 'sign-only')[]) {
         if (warmupSeconds > 0) await load({ route, connections }, warmupSeconds);
         runs.push(await load({ route, connections }, seconds));
         console.error(`measured ${route} at ${connections} connections`);

@@ -16,6 +16,7 @@ export { isEvent, type ReceivedEvent } from './lib/consumer/consumer-pipeline';
 export { NonRetriableEventError } from './lib/consumer/handler-errors';
 export { DlqHeaders } from './lib/consumer/dead-letter';
 export { OutboxWriter } from './lib/outbox/outbox-writer';
+export type { OutboxEntry } from './lib/outbox/outbox-writer';
 export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox-relay';
 export { Inbox } from './lib/outbox/inbox';
 export type { SqlRunner, TransactionalSql } from './lib/outbox/sql';

@@ -230,9 +230,14 @@ export function describeEventBusContract(name: string, fixture: () => ContractFi
         const relay = new OutboxRelay(db, bus, { schema, pollIntervalMs: 50, maxBackoffMs: 500 });
 
         await fixture().stopBroker();
-        for (let seq = 0; seq < 10; seq++) {
+        for (let seq = 0; seq < 5; seq++) {
           await db.transaction((tx) => writer.write(tx, Ping, { key: `k${seq % 3}`, seq }));
         }
+        // The rest as one group-committed batch: prepared first, written by one multi-row INSERT.
+        const batch = [5, 6, 7, 8, 9].map((seq) => writer.prepare(Ping, { key: `k${seq % 3}`, seq }));
+        await db.transaction((tx) => writer.insert(tx, batch));
+        const order = await db.query<{ envelope: unknown }>(`SELECT envelope FROM ${schema}.outbox ORDER BY id`);
+        expect(order.map((r) => (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope).data.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         await expect(relay.relayOnce()).rejects.toThrow();
         const [pending] = await db.query<{ n: string | number; attempts: string | number }>(
           `SELECT count(*) AS n, min(attempts) AS attempts FROM ${schema}.outbox WHERE published_at IS NULL`,

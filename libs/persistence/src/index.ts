@@ -26,3 +26,5 @@ export type { PersistenceErrorCode } from './lib/persistence.errors';
 export { PersistenceModule } from './lib/persistence.module';
 export type { PersistenceModuleAsyncOptions, PersistenceModuleOptions } from './lib/persistence.module';
 export { connectionFromConfig } from './lib/connection-from-config';
+export { GroupCommit } from './lib/group-commit';
+export type { GroupCommitOptions, TransactionRunner } from './lib/group-commit';

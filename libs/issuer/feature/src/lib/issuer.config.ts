@@ -22,6 +22,11 @@ export const issuerConfig = defineConfigSlice('issuer', {
   LATCHKEY_ISSUER_RATE_LIMIT_BURST: envInteger({ min: 1, max: 1_000_000 })
     .default(2000)
     .describe('Issuance requests an ISV key may make at once before the per-second rate applies.'),
+  LATCHKEY_ISSUER_CACHE_TTL_MS: envInteger({ min: 0, max: 60_000 })
+    .default(1000)
+    .describe(
+      'How long an instance may answer from memory for an ISV (by key) and its client blocks before reading them again; bounds how late another instance sees an approval, grant or block change. 0 reads every time.',
+    ),
   LATCHKEY_ISSUER_KEY_ROTATION_DAYS: envInteger({ min: 1, max: 365 })
     .default(30)
     .describe('Days after which a new signing key takes over; the old one stays in the JWKS until its last token expired.'),

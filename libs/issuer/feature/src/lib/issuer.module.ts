@@ -7,11 +7,13 @@ import { MessagingModule } from '@latchkey/messaging';
 import { Database, PersistenceModule } from '@latchkey/persistence';
 import { issuerConfig } from './issuer.config';
 import { IssueLimitedAccessTokenController } from './issue/issue-limited-access-token.controller';
+import { IssuanceJournal } from './issue/issuance-journal';
 import { IssueLimitedAccessTokenUseCase } from './issue/issue-limited-access-token.use-case';
 import { ISSUER_WIRE_ERRORS } from './issue/issuer-wire-errors';
 import { SigningKeyRevocationFeed } from './keys/signing-key-revocation.feed';
 import { CLOCK, SigningKeyService } from './keys/signing-key.service';
 import { WellKnownController } from './keys/well-known.controller';
+import { ClientBlockDirectory } from './isv/client-block-directory';
 import { IsvAuthenticator } from './isv/isv-authenticator';
 import { IsvClientsController } from './isv/isv-clients.controller';
 import { ManageClientBlocksUseCase } from './isv/manage-client-blocks.use-case';
@@ -41,6 +43,8 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     SigningKeyService,
     SigningKeyRevocationFeed,
     IsvAuthenticator,
+    ClientBlockDirectory,
+    IssuanceJournal,
     IssueLimitedAccessTokenUseCase,
     ManageClientBlocksUseCase,
     IssueResourceTokenUseCase,

@@ -3,14 +3,15 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RevocationCache } from '@latchkey/access-guards';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { LatIssueDeniedV1, LatIssuedV1, type FeatureFlag } from '@latchkey/contracts';
-import { IssuanceRepository, type Isv } from '@latchkey/issuer/data-access';
+import type { Isv } from '@latchkey/issuer/data-access';
 import { OutboxWriter } from '@latchkey/messaging';
-import { Database } from '@latchkey/persistence';
 import { signLimitedAccessToken } from '@latchkey/tokens';
 import { issuerConfig } from '../issuer.config';
+import { ClientBlockDirectory } from '../isv/client-block-directory';
 import { IsvAuthenticator } from '../isv/isv-authenticator';
 import { CLOCK, SigningKeyService, type Clock } from '../keys/signing-key.service';
 import { parseExpiredTime } from './expired-time';
+import { IssuanceJournal } from './issuance-journal';
 import { parseIssueRequest } from './issue-request';
 import { TokenBucketLimiter } from '../rate-limit/token-bucket';
 import { IssuerError } from './issuer.errors';
@@ -76,9 +77,9 @@ export class IssueLimitedAccessTokenUseCase {
   private readonly limiter: TokenBucketLimiter;
 
   constructor(
-    private readonly db: Database,
     private readonly authenticator: IsvAuthenticator,
-    private readonly issuances: IssuanceRepository,
+    private readonly blocks: ClientBlockDirectory,
+    private readonly journal: IssuanceJournal,
     private readonly revocations: RevocationCache,
     private readonly keys: SigningKeyService,
     private readonly outbox: OutboxWriter,
@@ -138,7 +139,7 @@ export class IssueLimitedAccessTokenUseCase {
 
   private async assertClientNotBlocked(isvId: string, resourceId: string): Promise<void> {
     const revoked = this.revocations.blocks([{ kind: 'isv-client', isvId, resourceId }]);
-    if (revoked || (await this.issuances.isBlocked(isvId, resourceId))) {
+    if (revoked || (await this.blocks.isBlocked(isvId, resourceId))) {
       throw new IssuerError('ISSUER.CLIENT_BLOCKED', 'Issuing tokens for this client resource is blocked.');
     }
   }
@@ -167,41 +168,40 @@ export class IssueLimitedAccessTokenUseCase {
     );
     const issuedAt = new Date(signed.claims.iat * 1000);
     const expiresAt = new Date(signed.claims.exp * 1000);
-    // The record and the event commit together, before the token leaves.
-    await this.db.transaction(async (tx) => {
-      await this.issuances.record(tx.drizzle, {
-        jti: signed.claims.jti,
-        isvId: isv.id,
-        resourceId,
-        features: [...features],
-        lifetimeSeconds,
-        issuedAt,
-        expiresAt,
-        kid: signed.kid,
-        clientIp: command.clientIp,
-        userAgent: command.userAgent,
-      });
-      await this.outbox.write(tx, LatIssuedV1, {
-        jti: signed.claims.jti,
-        isvId: isv.id,
-        resourceId,
-        features: [...features],
-        issuedAt: issuedAt.toISOString(),
-        expiresAt: expiresAt.toISOString(),
-        keyId: signed.kid,
-        lifetimeSeconds,
-        clientIp: command.clientIp,
-        userAgent: command.userAgent,
-      });
+    const record = {
+      jti: signed.claims.jti,
+      isvId: isv.id,
+      resourceId,
+      features: [...features],
+      lifetimeSeconds,
+      issuedAt,
+      expiresAt,
+      kid: signed.kid,
+      clientIp: command.clientIp,
+      userAgent: command.userAgent,
+    };
+    const issued = this.outbox.prepare(LatIssuedV1, {
+      jti: record.jti,
+      isvId: isv.id,
+      resourceId,
+      features: record.features,
+      issuedAt: issuedAt.toISOString(),
+      expiresAt: expiresAt.toISOString(),
+      keyId: signed.kid,
+      lifetimeSeconds,
+      clientIp: command.clientIp,
+      userAgent: command.userAgent,
     });
+    // The record and the event commit together (grouped with concurrent ones), before the token leaves.
+    await this.journal.recordIssuance(record, issued);
     return { token: signed.token, jti: signed.claims.jti, expiresAt };
   }
 
   private async recordDenial(error: IssuerError, isvId: string | null, resourceId: string | null, command: IssueLimitedAccessTokenCommand): Promise<void> {
     const body = command.body as { featureFlags?: unknown } | null;
     const requested = Array.isArray(body?.featureFlags) ? body.featureFlags : [];
-    await this.db.transaction((tx) =>
-      this.outbox.write(tx, LatIssueDeniedV1, {
+    await this.journal.recordDenial(
+      this.outbox.prepare(LatIssueDeniedV1, {
         isvId,
         resourceId,
         requestedFeatures: requested

@@ -1,16 +1,29 @@
 import { Injectable } from '@nestjs/common';
+import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { IsvRepository, type Isv } from '@latchkey/issuer/data-access';
 import { hashApiKey } from '@latchkey/tokens';
+import { ReadThroughCache } from '../cache/read-through-cache';
 import { IssuerError } from '../issue/issuer.errors';
+import { issuerConfig } from '../issuer.config';
 
 /**
  * Resolves `Ocp-Apim-Subscription-Key` to an ISV, for issuance and for the
  * ISV's self-service. A client resource's key is recognised by its prefix
  * and refused with its own code (the 2023 vendor text told ISVs to send it).
+ *
+ * Lookups by key digest are kept for LATCHKEY_ISSUER_CACHE_TTL_MS (unknown
+ * digests too, so a replayed bad key costs no round trip), which bounds how
+ * late this instance sees an approval, grant or key change made elsewhere.
+ * Revocations do not wait for it: they arrive as events and are checked on
+ * every request.
  */
 @Injectable()
 export class IsvAuthenticator {
-  constructor(private readonly isvs: IsvRepository) {}
+  private readonly byDigest: ReadThroughCache<Isv | undefined>;
+
+  constructor(isvs: IsvRepository, @InjectConfig(issuerConfig) config: ConfigOf<typeof issuerConfig>) {
+    this.byDigest = new ReadThroughCache((digest) => isvs.findByKeyHash(digest), { ttlMs: config.LATCHKEY_ISSUER_CACHE_TTL_MS, max: 10_000 });
+  }
 
   async authenticate(key: string | undefined): Promise<Isv> {
     if (!key) throw new IssuerError('ISSUER.KEY_MISSING', 'The Ocp-Apim-Subscription-Key header is missing.');
@@ -20,7 +33,7 @@ export class IsvAuthenticator {
         "This is a client resource's key. Tokens are issued with the ISV's own subscription key.",
       );
     }
-    const isv = await this.isvs.findByKeyHash(hashApiKey(key));
+    const isv = await this.byDigest.get(hashApiKey(key));
     if (!isv) throw new IssuerError('ISSUER.KEY_INVALID', 'The subscription key is not valid.');
     return isv;
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { IssuanceRepository, type ClientSummary } from '@latchkey/issuer/data-access';
 import { parseFaceResourceId } from '../issue/face-resource-id';
 import { IssuerError } from '../issue/issuer.errors';
+import { ClientBlockDirectory } from './client-block-directory';
 import { IsvAuthenticator } from './isv-authenticator';
 
 /** How far back the client list counts issuances. */
@@ -18,20 +19,21 @@ export class ManageClientBlocksUseCase {
   constructor(
     private readonly authenticator: IsvAuthenticator,
     private readonly issuances: IssuanceRepository,
+    private readonly blocks: ClientBlockDirectory,
   ) {}
 
   async block(key: string | undefined, rawResourceId: unknown, reason: unknown): Promise<{ resourceId: string; blocked: true }> {
     const isv = await this.authenticator.authenticate(key);
     const resourceId = this.resourceIdOf(rawResourceId);
     const why = typeof reason === 'string' ? reason.slice(0, 500) : null;
-    await this.issuances.block(isv.id, resourceId, why);
+    await this.blocks.block(isv.id, resourceId, why);
     return { resourceId, blocked: true };
   }
 
   async unblock(key: string | undefined, rawResourceId: unknown): Promise<{ resourceId: string; blocked: false }> {
     const isv = await this.authenticator.authenticate(key);
     const resourceId = this.resourceIdOf(rawResourceId);
-    await this.issuances.unblock(isv.id, resourceId);
+    await this.blocks.unblock(isv.id, resourceId);
     return { resourceId, blocked: false };
   }
 
