@@ -117,6 +117,7 @@ async function main(): Promise<void> {
     ...process.env,
     DATABASE_URL: scratch.url,
     LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LATCHKEY_ISSUER_KEY_DIGEST_SECRET: randomBytes(32).toString('base64'),
     LATCHKEY_ISSUER_URL: 'https://issuer.latchkey.example',
     LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
     // One ISV key carries all the load here, so its per-key limit (default

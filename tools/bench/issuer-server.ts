@@ -16,12 +16,11 @@ import { Controller, HttpCode, Module, Post, Res, type OnModuleInit } from '@nes
 import type { FastifyReply } from 'fastify';
 import { FEATURE_FLAGS } from '@latchkey/contracts';
 import { createServiceApp, Public } from '@latchkey/http';
-import { IsvRepository } from '@latchkey/issuer/data-access';
-import { IssuerModule } from '@latchkey/issuer/feature';
+import { IsvRepository, SubscriptionKeyRepository } from '@latchkey/issuer/data-access';
+import { IssuerModule, SubscriptionKeyDigester } from '@latchkey/issuer/feature';
 import {
   DEFAULT_SIGNING_ALGORITHM,
   generateSigningKey,
-  hashApiKey,
   signLimitedAccessToken,
   type SigningKey,
 } from '@latchkey/tokens';
@@ -76,14 +75,11 @@ async function main(): Promise<void> {
   const isvKey = process.env['BENCH_ISV_KEY'];
   if (!isvKey || !process.send) throw new Error('run me through tools/bench/issuance.ts (needs BENCH_ISV_KEY and an IPC channel)');
   const handle = await createServiceApp({ name: 'issuer', module: BenchIssuerModule, port: 0 });
-  // Not exported from the issuer module either, but app.get searches every module.
-  await handle.app.get(IsvRepository).insertIfAbsent({
-    id: BENCH_ISV_ID,
-    displayName: 'Benchmark ISV',
-    status: 'approved',
-    grantedFeatures: [...FEATURE_FLAGS],
-    subscriptionKeyHash: hashApiKey(isvKey),
-  });
+  // The parent's key, stored as an operator's key would be (its digest in slot 1).
+  // Not all exported from the issuer module, but app.get searches every module.
+  await handle.app.get(IsvRepository).insertIfAbsent({ id: BENCH_ISV_ID, displayName: 'Benchmark ISV', status: 'approved', grantedFeatures: [...FEATURE_FLAGS] });
+  const digest = handle.app.get(SubscriptionKeyDigester).digest(isvKey);
+  await handle.app.get(SubscriptionKeyRepository).putInSlot(BENCH_ISV_ID, 1, { id: 'sk-bench', digest, hint: isvKey.slice(-4) }, new Date());
   process.on('message', (message: ParentMessage) => {
     if (message.kind === 'cpu') {
       const { user, system } = process.cpuUsage();

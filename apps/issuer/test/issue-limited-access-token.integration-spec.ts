@@ -1,11 +1,12 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { RevocationCache } from '@latchkey/access-guards';
 import { AccessRevocationV1 } from '@latchkey/contracts';
-import { IssuanceRepository, IsvRepository } from '@latchkey/issuer/data-access';
+import { IssuanceRepository } from '@latchkey/issuer/data-access';
 import { IssuerModule, SigningKeyService } from '@latchkey/issuer/feature';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
-import { generateApiKey, hashApiKey, verifyLimitedAccessToken, type PublicJwks } from '@latchkey/tokens';
+import { generateApiKey, verifyLimitedAccessToken, type PublicJwks } from '@latchkey/tokens';
+import { issuerSecretsEnv, onboardIsv } from './support/issuer-under-test';
 
 const SUB = 'dc4d27d9-ea49-4921-938f-7782a774e151';
 const resource = (name: string) => `/subscriptions/${SUB}/resourceGroups/Client-RG/providers/Microsoft.CognitiveServices/accounts/${name}`;
@@ -18,19 +19,18 @@ interface WireError {
 
 describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real PostgreSQL and Kafka)', () => {
   let service: ServiceUnderTest;
-  const keys = { full: generateApiKey('isv'), limited: generateApiKey('isv'), pending: generateApiKey('isv'), revoked: generateApiKey('isv') };
+  const keys = { full: '', limited: '', pending: '', revoked: '' };
   const ids = { full: `isv-full-${randomUUID()}`, limited: `isv-limited-${randomUUID()}`, pending: `isv-pending-${randomUUID()}`, revoked: `isv-revoked-${randomUUID()}` };
 
   beforeAll(async () => {
     service = await startServiceUnderTest('issuer', IssuerModule, {
-      env: { LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LATCHKEY_ISSUER_URL: ISSUER_URL },
+      env: { ...issuerSecretsEnv(), LATCHKEY_ISSUER_URL: ISSUER_URL },
     });
-    const isvs = new IsvRepository(service.database);
-    const all = ['Face.Identification', 'Face.Verification', 'LimitedAccess.HighRisk'];
-    await isvs.insertIfAbsent({ id: ids.full, displayName: 'full', status: 'approved', grantedFeatures: all, subscriptionKeyHash: hashApiKey(keys.full) });
-    await isvs.insertIfAbsent({ id: ids.limited, displayName: 'limited', status: 'approved', grantedFeatures: ['Face.Verification'], subscriptionKeyHash: hashApiKey(keys.limited) });
-    await isvs.insertIfAbsent({ id: ids.pending, displayName: 'pending', status: 'pending', grantedFeatures: all, subscriptionKeyHash: hashApiKey(keys.pending) });
-    await isvs.insertIfAbsent({ id: ids.revoked, displayName: 'revoked', status: 'approved', grantedFeatures: all, subscriptionKeyHash: hashApiKey(keys.revoked) });
+    const all = ['Face.Identification', 'Face.Verification', 'LimitedAccess.HighRisk'] as const;
+    keys.full = await onboardIsv(service, { id: ids.full, features: all });
+    keys.limited = await onboardIsv(service, { id: ids.limited, features: ['Face.Verification'] });
+    keys.pending = await onboardIsv(service, { id: ids.pending, features: all, approved: false });
+    keys.revoked = await onboardIsv(service, { id: ids.revoked, features: all });
     await new IssuanceRepository(service.database).block(ids.full, resource('blocked-client').toLowerCase(), 'misuse');
     await service.bus.publish(AccessRevocationV1, {
       subject: { kind: 'isv', isvId: ids.revoked },

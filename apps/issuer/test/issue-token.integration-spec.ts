@@ -1,25 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { IsvRepository } from '@latchkey/issuer/data-access';
 import { IssuerModule } from '@latchkey/issuer/feature';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure } from '@latchkey/testing';
-import { generateApiKey, hashApiKey, verifyResourceToken, type PublicJwks } from '@latchkey/tokens';
+import { generateApiKey, verifyResourceToken, type PublicJwks } from '@latchkey/tokens';
+import { issuerSecretsEnv, onboardIsv } from './support/issuer-under-test';
 
 const ISSUER_URL = 'http://issuer.test';
 const OWN = '/subscriptions/0b5c1a3e-2f4d-4e6a-8b7c-9d0e1f2a3b4c/resourcegroups/isv-rg/providers/microsoft.cognitiveservices/accounts/isv-face';
 
 describeWithInfrastructure('POST /sts/v1.0/issueToken (real PostgreSQL and Kafka)', () => {
   let service: ServiceUnderTest;
-  const withResource = generateApiKey('isv');
-  const withoutResource = generateApiKey('isv');
+  let withResource = '';
+  let withoutResource = '';
 
   beforeAll(async () => {
     service = await startServiceUnderTest('issuer', IssuerModule, {
-      env: { LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'), LATCHKEY_ISSUER_URL: ISSUER_URL },
+      env: { ...issuerSecretsEnv(), LATCHKEY_ISSUER_URL: ISSUER_URL },
     });
-    const isvs = new IsvRepository(service.database);
-    await isvs.insertIfAbsent({ id: 'isv-own', displayName: 'own', status: 'approved', subscriptionKeyHash: hashApiKey(withResource), resourceId: OWN });
-    await isvs.insertIfAbsent({ id: 'isv-none', displayName: 'none', status: 'approved', subscriptionKeyHash: hashApiKey(withoutResource) });
+    withResource = await onboardIsv(service, { id: 'isv-own', resourceId: OWN });
+    withoutResource = await onboardIsv(service, { id: 'isv-none' });
   });
 
   afterAll(async () => {

@@ -1,29 +1,25 @@
-import { randomBytes } from 'node:crypto';
-import { IsvRepository } from '@latchkey/issuer/data-access';
 import { IssuerModule } from '@latchkey/issuer/feature';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure } from '@latchkey/testing';
-import { generateApiKey, hashApiKey } from '@latchkey/tokens';
+import { issuerSecretsEnv, onboardIsv } from './support/issuer-under-test';
 
 const CLIENT = '/subscriptions/dc4d27d9-ea49-4921-938f-7782a774e151/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/face-one';
 
 describeWithInfrastructure('issuer rate limit per ISV key (real PostgreSQL and Kafka)', () => {
   let service: ServiceUnderTest;
-  const busy = generateApiKey('isv');
-  const quiet = generateApiKey('isv');
+  let busy = '';
+  let quiet = '';
 
   beforeAll(async () => {
     service = await startServiceUnderTest('issuer', IssuerModule, {
       env: {
-        LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+        ...issuerSecretsEnv(),
         LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: '1',
         LATCHKEY_ISSUER_RATE_LIMIT_BURST: '2',
       },
     });
-    const isvs = new IsvRepository(service.database);
-    for (const [id, key] of [['isv-busy', busy], ['isv-quiet', quiet]]) {
-      await isvs.insertIfAbsent({ id, displayName: id, status: 'approved', grantedFeatures: ['Face.Identification'], subscriptionKeyHash: hashApiKey(key) });
-    }
+    busy = await onboardIsv(service, { id: 'isv-busy', features: ['Face.Identification'] });
+    quiet = await onboardIsv(service, { id: 'isv-quiet', features: ['Face.Identification'] });
   });
 
   afterAll(async () => {

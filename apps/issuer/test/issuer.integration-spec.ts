@@ -1,16 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { RevocationCache } from '@latchkey/access-guards';
 import { AccessRevocationV1 } from '@latchkey/contracts';
 import { IssuerModule } from '@latchkey/issuer/feature';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+import { issuerSecretsEnv } from './support/issuer-under-test';
 
 describeWithInfrastructure('issuer service (real Kafka, real PostgreSQL)', () => {
   let service: ServiceUnderTest;
 
   beforeAll(async () => {
     service = await startServiceUnderTest('issuer', IssuerModule, {
-      env: { LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64') },
+      env: issuerSecretsEnv(),
     });
   });
 

@@ -1,5 +1,5 @@
 // API keys (subscription, client, operator and application keys).
-export { generateApiKey, hashApiKey, apiKeyMatches, type ApiKeyKind } from './lib/api-key';
+export { generateApiKey, hashApiKey, digestApiKey, apiKeyMatches, type ApiKeyKind } from './lib/api-key';
 
 // Errors.
 export { TokenError, TOKEN_ERROR_CODES, type TokenErrorCode } from './lib/token-error';

@@ -27,6 +27,11 @@ export type IssuerErrorCode = (typeof ISSUER_ERROR_CODES)[number];
 /** The `reason` of a `lat.issue-denied` event. */
 export type IssuerDenialReason = IssuerErrorCode;
 
+/** Why the issuer refused an operator's change to an ISV or its keys. */
+export const ISSUER_ADMIN_ERROR_CODES = ['ISSUER.ADMIN_REQUEST_INVALID', 'ISSUER.ADMIN_ISV_NOT_FOUND', 'ISSUER.ADMIN_ISV_EXISTS'] as const;
+/** One of {@link ISSUER_ADMIN_ERROR_CODES}. */
+export type IssuerAdminErrorCode = (typeof ISSUER_ADMIN_ERROR_CODES)[number];
+
 /** Why a resource server refused a limited access token. */
 export const LAT_ERROR_CODES = [
   'LAT.MISSING',
@@ -98,6 +103,7 @@ export type EventErrorCode = (typeof EVENT_ERROR_CODES)[number];
 /** Every known error code. */
 export const ALL_ERROR_CODES = [
   ...ISSUER_ERROR_CODES,
+  ...ISSUER_ADMIN_ERROR_CODES,
   ...LAT_ERROR_CODES,
   ...EXCHANGE_ERROR_CODES,
   ...RBAC_ERROR_CODES,

@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 
 export * from './lib/issuer.table';
-export { IsvRepository, type Isv } from './lib/isv.repository';
+export { IsvRepository, type Isv, type IsvChanges } from './lib/isv.repository';
+export {
+  SubscriptionKeyRepository,
+  type KeySlot,
+  type NewSubscriptionKey,
+  type StoredSubscriptionKey,
+} from './lib/subscription-key.repository';
 export { SigningKeyRepository, type StoredSigningKey } from './lib/signing-key.repository';
 export { IssuanceRepository, type IssuanceRecord, type ClientSummary } from './lib/issuance.repository';
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { apiKeyMatches, generateApiKey, hashApiKey } from './api-key';
+import { randomBytes } from 'node:crypto';
+import { apiKeyMatches, digestApiKey, generateApiKey, hashApiKey } from './api-key';
 
 describe(generateApiKey.name, () => {
   it('prefixes the key with its kind and carries 256 bits of randomness', () => {
@@ -29,5 +30,25 @@ describe(apiKeyMatches.name, () => {
 
   it('rejects a malformed stored digest instead of throwing', () => {
     expect(apiKeyMatches('anything', 'not-hex')).toBe(false);
+  });
+});
+
+describe(digestApiKey.name, () => {
+  const secret = randomBytes(32);
+
+  it('is deterministic under one secret, so the digest can be looked up', () => {
+    const key = generateApiKey('isv');
+    expect(digestApiKey(key, secret)).toBe(digestApiKey(key, Buffer.from(secret)));
+    expect(digestApiKey(key, secret)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('depends on the secret: a database copy without it cannot confirm a key', () => {
+    const key = generateApiKey('isv');
+    expect(digestApiKey(key, randomBytes(32))).not.toBe(digestApiKey(key, secret));
+    expect(digestApiKey(key, secret)).not.toBe(hashApiKey(key));
+  });
+
+  it('refuses a short secret', () => {
+    expect(() => digestApiKey('lk_isv_x', randomBytes(16))).toThrow(/32 bytes/);
   });
 });

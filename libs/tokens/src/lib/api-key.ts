@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /**
  * Subscription keys and other API keys: 32 random bytes (256 bits), shown
@@ -19,6 +19,18 @@ export function generateApiKey(kind: ApiKeyKind): string {
 /** The stored form of a key: hex SHA-256 of its exact bytes. */
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/**
+ * The stored form of a key that must not be checkable from a database copy
+ * alone (ISV subscription keys, issuer issue): hex HMAC-SHA256 under a
+ * server secret that lives outside the database. Deterministic, so the
+ * digest is the lookup key; keyed, so a leaked table cannot confirm a
+ * guessed or leaked key without the secret too.
+ */
+export function digestApiKey(key: string, secret: Uint8Array): string {
+  if (secret.length < 32) throw new Error('the key digest secret must be at least 32 bytes');
+  return createHmac('sha256', secret).update(key, 'utf8').digest('hex');
 }
 
 /** Compares a presented key with a stored digest in constant time. */

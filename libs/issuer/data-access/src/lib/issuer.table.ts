@@ -1,25 +1,50 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, jsonb, pgSchema, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { defineInboxTable, defineOutboxTable } from '@latchkey/persistence';
 
 /** The issuer's own schema: nothing outside the issuer reads or writes it. */
 export const issuerSchema = pgSchema('issuer');
 
 /**
- * Approved (or pending) ISVs, the feature flags the platform granted them,
- * and the digest of their subscription key. A token can never carry a flag
- * that is not in `granted_features` (issuer issue).
+ * Approved (or pending) ISVs and the feature flags the platform granted
+ * them. A token can never carry a flag that is not in `granted_features`
+ * (issuer issue).
  */
 export const isvs = issuerSchema.table('isvs', {
   id: text('id').primaryKey(),
   displayName: text('display_name').notNull(),
   status: text('status', { enum: ['pending', 'approved', 'suspended'] }).notNull().default('pending'),
   grantedFeatures: text('granted_features').array().notNull().default(sql`'{}'::text[]`),
-  subscriptionKeyHash: text('subscription_key_hash').notNull().unique(),
   /** The ISV's own Face resource (canonical), for the issueToken operation; optional. */
   resourceId: text('resource_id'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * An ISV's subscription keys, like the vendor's key1/key2: two slots, at
+ * most one active key in each (a partial unique index), so an ISV rotates
+ * one slot while its backends still use the other. Only the HMAC digest
+ * under the issuer's server secret is stored; `hint` is the key's last four
+ * characters, for telling keys apart. Revoked keys stay as history.
+ */
+export const subscriptionKeys = issuerSchema.table(
+  'subscription_keys',
+  {
+    id: text('id').primaryKey(),
+    isvId: text('isv_id')
+      .notNull()
+      .references(() => isvs.id),
+    slot: smallint('slot').notNull(),
+    digest: text('digest').notNull().unique(),
+    hint: text('hint').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('subscription_keys_slot_check', sql`${t.slot} IN (1, 2)`),
+    uniqueIndex('subscription_keys_active_slot_idx').on(t.isvId, t.slot).where(sql`${t.revokedAt} IS NULL`),
+  ],
+);
 
 /**
  * Token signing keys. The private half is stored sealed (AES-256-GCM under a

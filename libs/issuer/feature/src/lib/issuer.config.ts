@@ -1,10 +1,12 @@
 import { defineConfigSlice, envInteger, envString, envUrl } from '@latchkey/config';
 
 /**
- * The issuer's own settings. The key-encryption key seals signing keys at
- * rest; without it the embedded (`npm start`) runtime generates one under
- * the data folder, and a deployment on PostgreSQL must set it (the boot
- * fails otherwise, rather than keep keys sealed by a key nobody backs up).
+ * The issuer's own settings. Two secrets live outside the database: the
+ * key-encryption key sealing signing keys at rest, and the key digesting
+ * subscription keys. Without them the embedded (`npm start`) runtime
+ * generates them under the data folder, and a deployment on PostgreSQL must
+ * set them (the boot fails otherwise, rather than rely on secrets nobody
+ * backs up).
  */
 export const issuerConfig = defineConfigSlice('issuer', {
   LATCHKEY_ISSUER_URL: envUrl(['http:', 'https:'])
@@ -15,6 +17,12 @@ export const issuerConfig = defineConfigSlice('issuer', {
     .optional()
     .describe(
       'Base64 of 32 random bytes sealing the signing keys at rest (AES-256-GCM). Required with DATABASE_URL; generated under LATCHKEY_DATA_DIR when embedded.',
+    ),
+  LATCHKEY_ISSUER_KEY_DIGEST_SECRET: envString()
+    .regex(/^[A-Za-z0-9+/]{43}=$/, { message: 'must be 32 bytes, base64-encoded' })
+    .optional()
+    .describe(
+      'Base64 of 32 random bytes: the HMAC key under which ISV subscription keys are stored, so a copy of the database alone cannot confirm a key. Required with DATABASE_URL; generated under LATCHKEY_DATA_DIR when embedded. Changing it invalidates every subscription key.',
     ),
   LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: envInteger({ min: 0, max: 1_000_000 })
     .default(1000)

@@ -2,9 +2,18 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { RevocationModule } from '@latchkey/access-guards';
 import { ConfigSliceModule } from '@latchkey/config';
 import { ErrorMappingRegistry } from '@latchkey/http';
-import { IssuanceRepository, IsvRepository, ISSUER_MIGRATIONS, ISSUER_SCHEMA, SigningKeyRepository } from '@latchkey/issuer/data-access';
+import {
+  IssuanceRepository,
+  IsvRepository,
+  ISSUER_MIGRATIONS,
+  ISSUER_SCHEMA,
+  SigningKeyRepository,
+  SubscriptionKeyRepository,
+} from '@latchkey/issuer/data-access';
 import { MessagingModule } from '@latchkey/messaging';
 import { Database, PersistenceModule } from '@latchkey/persistence';
+import { IsvAdministration } from './admin/isv-administration.use-case';
+import { SubscriptionKeyAdministration } from './admin/subscription-key-administration.use-case';
 import { issuerConfig } from './issuer.config';
 import { IssueLimitedAccessTokenController } from './issue/issue-limited-access-token.controller';
 import { IssuanceJournal } from './issue/issuance-journal';
@@ -16,6 +25,7 @@ import { WellKnownController } from './keys/well-known.controller';
 import { ClientBlockDirectory } from './isv/client-block-directory';
 import { IsvAuthenticator } from './isv/isv-authenticator';
 import { IsvClientsController } from './isv/isv-clients.controller';
+import { SubscriptionKeyDigester } from './isv/subscription-key-digester';
 import { ManageClientBlocksUseCase } from './isv/manage-client-blocks.use-case';
 import { IssueResourceTokenController } from './resource-token/issue-resource-token.controller';
 import { IssueResourceTokenUseCase } from './resource-token/issue-resource-token.use-case';
@@ -38,19 +48,23 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
   providers: [
     { provide: CLOCK, useValue: () => new Date() },
     IsvRepository,
+    SubscriptionKeyRepository,
     IssuanceRepository,
     SigningKeyRepository,
     SigningKeyService,
     SigningKeyRevocationFeed,
+    SubscriptionKeyDigester,
     IsvAuthenticator,
     ClientBlockDirectory,
+    IsvAdministration,
+    SubscriptionKeyAdministration,
     IssuanceJournal,
     IssueLimitedAccessTokenUseCase,
     ManageClientBlocksUseCase,
     IssueResourceTokenUseCase,
     SeedDemoIsvUseCase,
   ],
-  exports: [SeedDemoIsvUseCase],
+  exports: [SeedDemoIsvUseCase, IsvAdministration, SubscriptionKeyAdministration],
 })
 export class IssuerModule implements OnModuleInit {
   constructor(private readonly errors: ErrorMappingRegistry) {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { FEATURE_FLAGS } from '@latchkey/contracts';
 import { IsvRepository } from '@latchkey/issuer/data-access';
-import { generateApiKey, hashApiKey } from '@latchkey/tokens';
+import { SubscriptionKeyAdministration } from './admin/subscription-key-administration.use-case';
 
 /** The demo ISV's own Face resource (canonical), for issueToken. */
 export const DEMO_ISV_RESOURCE_ID =
@@ -12,23 +12,27 @@ export const DEMO_ISV_ID = 'isv-demo';
 
 /**
  * Creates the demo ISV of `npm start` (approved, granted every feature flag)
- * unless it exists. Returns its subscription key only when it was created:
- * the key is stored as a digest and cannot be shown again.
+ * unless it exists, and gives it a key in slot 1 unless it has an active
+ * key. Returns the key only when it was created: keys are stored as digests
+ * and cannot be shown again.
  */
 @Injectable()
 export class SeedDemoIsvUseCase {
-  constructor(private readonly isvs: IsvRepository) {}
+  constructor(
+    private readonly isvs: IsvRepository,
+    private readonly keys: SubscriptionKeyAdministration,
+  ) {}
 
   async execute(): Promise<{ isvId: string; subscriptionKey?: string }> {
-    const subscriptionKey = generateApiKey('isv');
-    const created = await this.isvs.insertIfAbsent({
+    await this.isvs.insertIfAbsent({
       id: DEMO_ISV_ID,
       displayName: 'Demo door-access ISV',
       status: 'approved',
       grantedFeatures: [...FEATURE_FLAGS],
-      subscriptionKeyHash: hashApiKey(subscriptionKey),
       resourceId: DEMO_ISV_RESOURCE_ID,
     });
-    return created ? { isvId: DEMO_ISV_ID, subscriptionKey } : { isvId: DEMO_ISV_ID };
+    if ((await this.keys.list(DEMO_ISV_ID)).length > 0) return { isvId: DEMO_ISV_ID };
+    const { subscriptionKey } = await this.keys.issue(DEMO_ISV_ID, 1);
+    return { isvId: DEMO_ISV_ID, subscriptionKey };
   }
 }

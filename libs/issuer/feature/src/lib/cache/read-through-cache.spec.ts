@@ -61,6 +61,17 @@ describe(ReadThroughCache.name, () => {
     expect(await cache.get('a')).toBe('new');
   });
 
+  it('clear: every key is read again', async () => {
+    const { loads, load } = counting({ a: 'A', b: 'B' });
+    const cache = new ReadThroughCache(load, { ttlMs: 60_000, max: 10 });
+    await cache.get('a');
+    await cache.get('b');
+    cache.clear();
+    await cache.get('a');
+    await cache.get('b');
+    expect(loads).toEqual(['a', 'b', 'a', 'b']);
+  });
+
   it('ttl 0: no cache, every get loads', async () => {
     const { loads, load } = counting({ a: 'A' });
     const cache = new ReadThroughCache(load, { ttlMs: 0, max: 10 });

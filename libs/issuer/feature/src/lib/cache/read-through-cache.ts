@@ -42,4 +42,9 @@ export class ReadThroughCache<V> {
   forget(key: string): void {
     this.cache?.delete(key);
   }
+
+  /** Drops every entry (and aborts loads in flight). */
+  clear(): void {
+    this.cache?.clear();
+  }
 }

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { IsvRepository, type Isv } from '@latchkey/issuer/data-access';
-import { hashApiKey } from '@latchkey/tokens';
 import { ReadThroughCache } from '../cache/read-through-cache';
 import { IssuerError } from '../issue/issuer.errors';
 import { issuerConfig } from '../issuer.config';
+import { SubscriptionKeyDigester } from './subscription-key-digester';
 
 /**
  * Resolves `Ocp-Apim-Subscription-Key` to an ISV, for issuance and for the
@@ -21,8 +21,17 @@ import { issuerConfig } from '../issuer.config';
 export class IsvAuthenticator {
   private readonly byDigest: ReadThroughCache<Isv | undefined>;
 
-  constructor(isvs: IsvRepository, @InjectConfig(issuerConfig) config: ConfigOf<typeof issuerConfig>) {
-    this.byDigest = new ReadThroughCache((digest) => isvs.findByKeyHash(digest), { ttlMs: config.LATCHKEY_ISSUER_CACHE_TTL_MS, max: 10_000 });
+  constructor(
+    isvs: IsvRepository,
+    private readonly digester: SubscriptionKeyDigester,
+    @InjectConfig(issuerConfig) config: ConfigOf<typeof issuerConfig>,
+  ) {
+    this.byDigest = new ReadThroughCache((digest) => isvs.findByKeyDigest(digest), { ttlMs: config.LATCHKEY_ISSUER_CACHE_TTL_MS, max: 10_000 });
+  }
+
+  /** Drops every cached lookup: an operator changed an ISV or a key on this instance. */
+  forgetAll(): void {
+    this.byDigest.clear();
   }
 
   async authenticate(key: string | undefined): Promise<Isv> {
@@ -33,7 +42,7 @@ export class IsvAuthenticator {
         "This is a client resource's key. Tokens are issued with the ISV's own subscription key.",
       );
     }
-    const isv = await this.byDigest.get(hashApiKey(key));
+    const isv = await this.byDigest.get(this.digester.digest(key));
     if (!isv) throw new IssuerError('ISSUER.KEY_INVALID', 'The subscription key is not valid.');
     return isv;
   }

@@ -15,7 +15,7 @@ import {
   type SigningKey,
 } from '@latchkey/tokens';
 import { issuerConfig } from '../issuer.config';
-import { resolveKeyEncryptionKey } from './key-encryption-key';
+import { resolveLocalSecret } from './local-secret';
 
 /** Injection token of the clock (tests pass a fixed one). */
 export const CLOCK = Symbol('latchkey:clock');
@@ -47,10 +47,12 @@ export class SigningKeyService implements OnModuleInit, OnApplicationBootstrap, 
 
   async onModuleInit(): Promise<void> {
     const platform = loadConfig(platformConfig);
-    this.kek = await resolveKeyEncryptionKey({
+    this.kek = await resolveLocalSecret({
+      variable: 'LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY',
       configured: this.config.LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY,
       embedded: !platform.DATABASE_URL,
       dataDir: platform.LATCHKEY_DATA_DIR,
+      fileName: 'issuer-key-encryption-key',
     });
     if (!(await this.keys.listPublished()).some((k) => k.status === 'active')) {
       await this.keys.underRotationLock(async (tx) => {
