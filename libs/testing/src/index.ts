@@ -4,10 +4,13 @@ export {
   isCi,
   testKafkaBrokers,
   testDatabaseUrl,
+  testRedisUrl,
   describeWithKafka,
   describeWithPostgres,
   describeWithInfrastructure,
+  describeWithInfrastructureAndRedis,
 } from './lib/infra/infra-env';
+export { DEFAULT_REDIS_URL, pingRedis } from './lib/infra/redis';
 export { ensureTestDatabase, DEFAULT_ADMIN_URL, TEST_DATABASE } from './lib/infra/postgres';
 export * from './lib/kafka';
 export { createScratchDatabase, type ScratchDatabase } from './lib/infra/scratch-database';

@@ -46,6 +46,22 @@ export {
   type ResourceTokenInput,
 } from './lib/resource-token';
 
+// DPoP (RFC 9449): proof verification and replay detection for sender-constrained tokens.
+export {
+  verifyDpopProof,
+  DpopProofError,
+  DPOP_PROOF_ERROR_CODES,
+  DEFAULT_DPOP_ALGORITHMS,
+  DEFAULT_DPOP_MAX_AGE_SECONDS,
+  MAX_DPOP_PROOF_BYTES,
+  type DpopProofErrorCode,
+  type DpopProofExpectations,
+  type VerifiedDpopProof,
+} from './lib/dpop/dpop-proof';
+export { DpopReplayCache, type DpopReplayCacheOptions } from './lib/dpop/dpop-replay-cache';
+// For tests and clients only (no `testing` entry point here): creates proofs as a client would; never on a server path.
+export { createDpopProof, type DpopProofInput } from './lib/dpop/dpop-proof.testing';
+
 // Discovery.
 export { issuerMetadata, type IssuerMetadata } from './lib/issuer-metadata';
 

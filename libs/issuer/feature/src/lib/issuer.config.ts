@@ -26,10 +26,15 @@ export const issuerConfig = defineConfigSlice('issuer', {
     ),
   LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: envInteger({ min: 0, max: 1_000_000 })
     .default(1000)
-    .describe('Issuance requests per second each ISV key may make (sustained, per instance); 0 turns the limit off.'),
+    .describe('Issuance requests per second each ISV may make (sustained); 0 turns the limit off.'),
   LATCHKEY_ISSUER_RATE_LIMIT_BURST: envInteger({ min: 1, max: 1_000_000 })
     .default(2000)
-    .describe('Issuance requests an ISV key may make at once before the per-second rate applies.'),
+    .describe('Issuance requests an ISV may make beyond the per-second rate within any 10 seconds.'),
+  LATCHKEY_ISSUER_RATE_LIMIT_REDIS_URL: envUrl(['redis:', 'rediss:'])
+    .optional()
+    .describe(
+      'Redis holding the rate-limit counters, shared by every issuer instance. Unset: each instance counts alone. While Redis is unreachable, each instance falls back to its own counters.',
+    ),
   LATCHKEY_ISSUER_CACHE_TTL_MS: envInteger({ min: 0, max: 60_000 })
     .default(1000)
     .describe(

@@ -17,6 +17,7 @@ import { SubscriptionKeyAdministration } from './admin/subscription-key-administ
 import { issuerConfig } from './issuer.config';
 import { IssueLimitedAccessTokenController } from './issue/issue-limited-access-token.controller';
 import { IssuanceJournal } from './issue/issuance-journal';
+import { IssuanceRateLimiter } from './rate-limit/issuance-rate-limiter';
 import { IssueLimitedAccessTokenUseCase } from './issue/issue-limited-access-token.use-case';
 import { ISSUER_WIRE_ERRORS } from './issue/issuer-wire-errors';
 import { SigningKeyRevocationFeed } from './keys/signing-key-revocation.feed';
@@ -59,6 +60,7 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     IsvAdministration,
     SubscriptionKeyAdministration,
     IssuanceJournal,
+    IssuanceRateLimiter,
     IssueLimitedAccessTokenUseCase,
     ManageClientBlocksUseCase,
     IssueResourceTokenUseCase,

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { KafkaBroker } from '../kafka/kafka-broker';
 import { InfraEnv, isCi } from './infra-env';
 import { DEFAULT_ADMIN_URL, ensureTestDatabase } from './postgres';
+import { DEFAULT_REDIS_URL, pingRedis } from './redis';
 
 function hasCommand(command: string, args: string[]): boolean {
   try {
@@ -46,7 +47,17 @@ async function setUpPostgres(): Promise<void> {
   }
 }
 
-/** Jest global setup of every integration project: find or start Kafka, find PostgreSQL. */
+async function setUpRedis(): Promise<void> {
+  const url = process.env['REDIS_URL'] || DEFAULT_REDIS_URL;
+  try {
+    await pingRedis(url);
+    process.env[InfraEnv.redisUrl] = url;
+  } catch (error) {
+    missing('Redis', (error as Error).message, InfraEnv.redisMissing);
+  }
+}
+
+/** Jest global setup of every integration project: find or start Kafka, find PostgreSQL and Redis. */
 export default async function globalSetup(): Promise<void> {
-  await Promise.all([setUpKafka(), setUpPostgres()]);
+  await Promise.all([setUpKafka(), setUpPostgres(), setUpRedis()]);
 }

@@ -8,6 +8,8 @@ export const InfraEnv = {
   kafkaMissing: 'LATCHKEY_TEST_KAFKA_MISSING',
   databaseUrl: 'LATCHKEY_TEST_DATABASE_URL',
   postgresMissing: 'LATCHKEY_TEST_POSTGRES_MISSING',
+  redisUrl: 'LATCHKEY_TEST_REDIS_URL',
+  redisMissing: 'LATCHKEY_TEST_REDIS_MISSING',
 } as const;
 
 /** True under CI, where a missing dependency must fail the run rather than skip. */
@@ -24,6 +26,11 @@ export function testKafkaBrokers(): string[] | undefined {
 /** URL of the real PostgreSQL test database, or undefined when the tests must skip. */
 export function testDatabaseUrl(): string | undefined {
   return process.env[InfraEnv.databaseUrl] || undefined;
+}
+
+/** URL of the real Redis under test, or undefined when the tests must skip. */
+export function testRedisUrl(): string | undefined {
+  return process.env[InfraEnv.redisUrl] || undefined;
 }
 
 /**
@@ -52,4 +59,13 @@ export function describeWithInfrastructure(name: string, body: () => void): void
   ].filter((m): m is string => m !== undefined);
   if (missing.length === 0) describe(name, body);
   else describe.skip(`${name} [skipped: ${missing.join('; ')}]`, body);
+}
+
+/** `describe` when real Kafka, PostgreSQL and Redis are all available (shared-state tests). */
+export function describeWithInfrastructureAndRedis(name: string, body: () => void): void {
+  if (!testRedisUrl()) {
+    describe.skip(`${name} [skipped: ${process.env[InfraEnv.redisMissing] ?? 'no Redis'}]`, body);
+    return;
+  }
+  describeWithInfrastructure(name, body);
 }

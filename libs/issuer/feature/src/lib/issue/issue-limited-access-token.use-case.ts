@@ -13,7 +13,7 @@ import { CLOCK, SigningKeyService, type Clock } from '../keys/signing-key.servic
 import { parseExpiredTime } from './expired-time';
 import { IssuanceJournal } from './issuance-journal';
 import { parseIssueRequest } from './issue-request';
-import { TokenBucketLimiter } from '../rate-limit/token-bucket';
+import { IssuanceRateLimiter } from '../rate-limit/issuance-rate-limiter';
 import { IssuerError } from './issuer.errors';
 
 /** One issuance request as the controller read it from the wire. */
@@ -74,8 +74,6 @@ function vendorNames(features: readonly string[]): string {
  */
 @Injectable()
 export class IssueLimitedAccessTokenUseCase {
-  private readonly limiter: TokenBucketLimiter;
-
   constructor(
     private readonly authenticator: IsvAuthenticator,
     private readonly blocks: ClientBlockDirectory,
@@ -84,10 +82,9 @@ export class IssueLimitedAccessTokenUseCase {
     private readonly keys: SigningKeyService,
     private readonly outbox: OutboxWriter,
     @InjectConfig(issuerConfig) private readonly config: ConfigOf<typeof issuerConfig>,
+    private readonly limiter: IssuanceRateLimiter,
     @Inject(CLOCK) private readonly now: Clock,
-  ) {
-    this.limiter = new TokenBucketLimiter(config.LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND, config.LATCHKEY_ISSUER_RATE_LIMIT_BURST);
-  }
+  ) {}
 
   async execute(command: IssueLimitedAccessTokenCommand): Promise<IssuedToken | DryRunGrant> {
     let isv: Isv | undefined;
@@ -95,7 +92,7 @@ export class IssueLimitedAccessTokenUseCase {
     try {
       const dryRun = parseDryRun(command.dryRun);
       isv = await this.authenticate(command.subscriptionKey);
-      this.assertWithinRate(isv.id);
+      await this.assertWithinRate(isv.id);
       const lifetime = parseExpiredTime(command.expiredTime);
       if (!lifetime.ok) throw new IssuerError('ISSUER.LIFETIME_INVALID', sentence(lifetime.reason));
       const request = parseIssueRequest(command.body);
@@ -128,8 +125,8 @@ export class IssueLimitedAccessTokenUseCase {
   }
 
   /** Per ISV key, after authentication: an unauthenticated flood never touches another ISV's budget. */
-  private assertWithinRate(isvId: string): void {
-    const decision = this.limiter.take(isvId);
+  private async assertWithinRate(isvId: string): Promise<void> {
+    const decision = await this.limiter.take(isvId);
     if (decision.allowed) return;
     throw new IssuerError('ISSUER.RATE_LIMITED', 'Too many issuance requests for this subscription key.', {
       retryAfterSeconds: decision.retryAfterSeconds,
