@@ -238,6 +238,7 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
   it('keeps tokens verifying across a key rotation, while new tokens use the new key', async () => {
     const before = await issue({ key: keys.full });
     const newKid = await service.handle.app.get(SigningKeyService).rotate('integration test');
+    expect(newKid).toBeDefined();
     const after = await issue({ key: keys.full });
     expect(kidOf(after.body)).toBe(newKid);
     expect(kidOf(before.body)).not.toBe(newKid);

@@ -21,8 +21,7 @@ export interface IsvSetup {
 
 /**
  * Creates the ISV through the issuer's own administration use cases (the
- * operator's HTTP surface arrives with the RBAC guard) and returns the key
- * of its slot 1.
+ * admin API's own tests go through HTTP) and returns the key of its slot 1.
  */
 export async function onboardIsv(service: ServiceUnderTest, setup: IsvSetup): Promise<string> {
   const admin = service.handle.app.get(IsvAdministration);

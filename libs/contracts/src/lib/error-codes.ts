@@ -21,14 +21,25 @@ export const ISSUER_ERROR_CODES = [
   'ISSUER.QUERY_INVALID',
   'ISSUER.RATE_LIMITED',
   'ISSUER.KEY_WITHOUT_RESOURCE',
+  'ISSUER.DPOP_PROOF_INVALID',
+  'ISSUER.DPOP_PROOF_REQUIRED',
 ] as const;
 /** One of {@link ISSUER_ERROR_CODES}. */
 export type IssuerErrorCode = (typeof ISSUER_ERROR_CODES)[number];
 /** The `reason` of a `lat.issue-denied` event. */
 export type IssuerDenialReason = IssuerErrorCode;
 
-/** Why the issuer refused an operator's change to an ISV or its keys. */
-export const ISSUER_ADMIN_ERROR_CODES = ['ISSUER.ADMIN_REQUEST_INVALID', 'ISSUER.ADMIN_ISV_NOT_FOUND', 'ISSUER.ADMIN_ISV_EXISTS'] as const;
+/** Why the issuer refused an operator's change to an ISV or its keys, or the operator's credential. */
+export const ISSUER_ADMIN_ERROR_CODES = [
+  'ISSUER.ADMIN_REQUEST_INVALID',
+  'ISSUER.ADMIN_ISV_NOT_FOUND',
+  'ISSUER.ADMIN_ISV_EXISTS',
+  'ISSUER.ADMIN_UNAUTHENTICATED',
+  'ISSUER.ADMIN_CREDENTIAL_INVALID',
+  'ISSUER.ADMIN_API_DISABLED',
+  'ISSUER.ADMIN_SIGNING_KEY_NOT_FOUND',
+  'ISSUER.ADMIN_KEY_RING_BUSY',
+] as const;
 /** One of {@link ISSUER_ADMIN_ERROR_CODES}. */
 export type IssuerAdminErrorCode = (typeof ISSUER_ADMIN_ERROR_CODES)[number];
 

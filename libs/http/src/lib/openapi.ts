@@ -25,7 +25,8 @@ function escapeHtml(text: string): string {
  */
 export function setupOpenApi(app: NestFastifyApplication, name: string): void {
   const title = `Latchkey ${name}`;
-  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(title).setVersion('1.0').build());
+  // One generic `bearer` scheme (HTTP bearer) for `@ApiBearerAuth()`: the operator key today, platform tokens later.
+  const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(title).setVersion('1.0').addBearerAuth().build());
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { ui: false, raw: ['json'], jsonDocumentUrl: OPENAPI_JSON_PATH });
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();

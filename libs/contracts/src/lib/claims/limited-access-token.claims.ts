@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AzureResourceId } from '../shared/azure-resource-id';
 import { FeatureFlagSet } from '../shared/feature-flag';
-import { IsvId, Jti } from '../shared/ids';
+import { IsvId, Jti, JwkThumbprint } from '../shared/ids';
 import { NumericDate } from './numeric-date';
 
 /**
@@ -36,10 +36,7 @@ export const LimitedAccessTokenClaimsSchema = z
     exp: NumericDate,
     jti: Jti,
     cnf: z
-      .object({
-        // base64url SHA-256 JWK thumbprint (RFC 7638): 32 bytes, 43 characters.
-        jkt: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
-      })
+      .object({ jkt: JwkThumbprint })
       .optional(),
   })
   .refine((c) => c.exp > c.nbf && c.exp > c.iat, { message: 'exp must be after iat and nbf', path: ['exp'] })

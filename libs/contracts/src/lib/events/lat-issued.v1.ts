@@ -3,7 +3,7 @@ import { ClientIp, UserAgent } from '../shared/request-context';
 import { defineEvent } from '../define-event';
 import { AzureResourceId } from '../shared/azure-resource-id';
 import { FeatureFlagSet } from '../shared/feature-flag';
-import { IsvId, Jti, KeyId } from '../shared/ids';
+import { IsvId, Jti, JwkThumbprint, KeyId } from '../shared/ids';
 import { IsoDateTime } from '../shared/iso-datetime';
 import { Topics } from '../topics';
 
@@ -30,6 +30,8 @@ export const LatIssuedV1 = defineEvent({
       /** Added within v1: who asked (the ISV backend's address and user agent). */
       clientIp: ClientIp.nullable().optional(),
       userAgent: UserAgent.nullable().optional(),
+      /** Added within v1: the DPoP key the token is bound to (its `cnf.jkt`), for sender-constrained tokens. */
+      cnfJkt: JwkThumbprint.optional(),
     })
     .refine((d) => Date.parse(d.expiresAt) > Date.parse(d.issuedAt), {
       message: 'expiresAt must be after issuedAt',

@@ -19,6 +19,9 @@ export const Jti = Identifier;
 /** A signing key id (`kid` of the JWS header and of the JWKS entry). */
 export const KeyId = Identifier;
 
+/** A JWK SHA-256 thumbprint (RFC 7638), base64url: 32 bytes, 43 characters. A DPoP key's `jkt`. */
+export const JwkThumbprint = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
 /** An internal person id (one per Entra `tid` + `oid`). */
 export const PersonId = Identifier;
 

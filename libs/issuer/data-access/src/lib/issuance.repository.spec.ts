@@ -16,6 +16,7 @@ function anIssuance(overrides: Partial<IssuanceRecord> = {}): IssuanceRecord {
     issuedAt: new Date('2026-11-22T06:00:00.000Z'),
     expiresAt: new Date('2026-11-22T07:00:00.000Z'),
     kid: 'kid-1',
+    cnfJkt: null,
     clientIp: '203.0.113.7',
     userAgent: "O'Reilly \"agent\", with $1 and ::text",
     traceId: null,
@@ -34,7 +35,7 @@ describe(IssuanceRepository.name, () => {
   afterAll(() => db.close());
 
   it('records a batch of issuances in one statement, each column round-tripping exactly', async () => {
-    const batch = [anIssuance(), anIssuance({ features: ['Face.Verification'], clientIp: null, userAgent: null, traceId: 'a'.repeat(32) }), anIssuance()];
+    const batch = [anIssuance(), anIssuance({ features: ['Face.Verification'], cnfJkt: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', clientIp: null, userAgent: null, traceId: 'a'.repeat(32) }), anIssuance()];
     await db.transaction((tx) => repository.record(tx, batch));
     for (const issuance of batch) {
       expect(await repository.findByJti(issuance.jti)).toEqual(issuance);

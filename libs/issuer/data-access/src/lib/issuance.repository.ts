@@ -24,6 +24,7 @@ const ISSUANCE_COLUMNS: readonly { name: string; cast: string; value: (r: Issuan
   { name: 'issued_at', cast: '::timestamptz', value: (r) => r.issuedAt.toISOString() },
   { name: 'expires_at', cast: '::timestamptz', value: (r) => r.expiresAt.toISOString() },
   { name: 'kid', cast: '', value: (r) => r.kid },
+  { name: 'cnf_jkt', cast: '', value: (r) => r.cnfJkt ?? null },
   { name: 'client_ip', cast: '', value: (r) => r.clientIp ?? null },
   { name: 'user_agent', cast: '', value: (r) => r.userAgent ?? null },
   { name: 'trace_id', cast: '', value: (r) => r.traceId ?? null },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import { boolean, check, index, integer, jsonb, pgSchema, primaryKey, smallint, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { defineInboxTable, defineOutboxTable } from '@latchkey/persistence';
 
 /** The issuer's own schema: nothing outside the issuer reads or writes it. */
@@ -17,6 +17,12 @@ export const isvs = issuerSchema.table('isvs', {
   grantedFeatures: text('granted_features').array().notNull().default(sql`'{}'::text[]`),
   /** The ISV's own Face resource (canonical), for the issueToken operation; optional. */
   resourceId: text('resource_id'),
+  /**
+   * Sender-constrained tokens only: every issuance must carry a DPoP proof
+   * (RFC 9449) and every token is bound to its key (`cnf.jkt`). Without it
+   * a proof is still honoured when the ISV sends one.
+   */
+  dpopRequired: boolean('dpop_required').notNull().default(false),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -79,6 +85,8 @@ export const issuances = issuerSchema.table(
     issuedAt: timestamp('issued_at', { withTimezone: true }).notNull(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
     kid: text('kid').notNull(),
+    /** The DPoP key thumbprint the token is bound to (`cnf.jkt`), if any. */
+    cnfJkt: text('cnf_jkt'),
     clientIp: text('client_ip'),
     userAgent: text('user_agent'),
     traceId: text('trace_id'),

@@ -37,7 +37,7 @@ describe(IsvRepository.name, () => {
 
     await expect(isvs.insertIfAbsent(isv)).resolves.toBe(true);
 
-    expect(await isvs.findById(isv.id)).toEqual({ ...isv, resourceId: null, createdAt: expect.any(Date) });
+    expect(await isvs.findById(isv.id)).toEqual({ ...isv, resourceId: null, dpopRequired: false, createdAt: expect.any(Date) });
   });
 
   it('keeps the first ISV and returns false when the same id is inserted again', async () => {

@@ -7,7 +7,7 @@ import { isvs, subscriptionKeys } from './issuer.table';
 export type Isv = typeof isvs.$inferSelect;
 
 /** What an operator may change on an ISV. */
-export type IsvChanges = Partial<Pick<Isv, 'displayName' | 'status' | 'grantedFeatures' | 'resourceId'>>;
+export type IsvChanges = Partial<Pick<Isv, 'displayName' | 'status' | 'grantedFeatures' | 'resourceId' | 'dpopRequired'>>;
 
 /** Reads and writes ISVs; an ISV is found from a request only by the digest of an active key. */
 @Injectable()

@@ -6,7 +6,8 @@ import { defineConfigSlice, envInteger, envString, envUrl } from '@latchkey/conf
  * subscription keys. Without them the embedded (`npm start`) runtime
  * generates them under the data folder, and a deployment on PostgreSQL must
  * set them (the boot fails otherwise, rather than rely on secrets nobody
- * backs up).
+ * backs up). The operator's admin key is a secret too, but optional: without
+ * it on PostgreSQL only the admin API is off (it fails closed), not issuance.
  */
 export const issuerConfig = defineConfigSlice('issuer', {
   LATCHKEY_ISSUER_URL: envUrl(['http:', 'https:'])
@@ -23,6 +24,12 @@ export const issuerConfig = defineConfigSlice('issuer', {
     .optional()
     .describe(
       'Base64 of 32 random bytes: the HMAC key under which ISV subscription keys are stored, so a copy of the database alone cannot confirm a key. Required with DATABASE_URL; generated under LATCHKEY_DATA_DIR when embedded. Changing it invalidates every subscription key.',
+    ),
+  LATCHKEY_ISSUER_OPERATOR_KEY: envString()
+    .regex(/^[A-Za-z0-9._~+/-]{32,512}=*$/, { message: 'must be 32-512 characters of a bearer token (letters, digits, ._~+/-)' })
+    .optional()
+    .describe(
+      'The operator’s bearer key for the admin API (`Authorization: Bearer <key>` on /admin/v1), at least 32 characters; an interim credential until platform tokens with RBAC permissions replace it. Generated under LATCHKEY_DATA_DIR when embedded. With DATABASE_URL and unset, the admin API is disabled: every admin request is refused 401.',
     ),
   LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: envInteger({ min: 0, max: 1_000_000 })
     .default(1000)

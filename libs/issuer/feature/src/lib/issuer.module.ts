@@ -12,10 +12,18 @@ import {
 } from '@latchkey/issuer/data-access';
 import { MessagingModule } from '@latchkey/messaging';
 import { Database, PersistenceModule } from '@latchkey/persistence';
+import { ISSUER_ADMIN_WIRE_ERRORS } from './admin/issuer-admin-wire-errors';
+import { IsvAdminController } from './admin/isv-admin.controller';
 import { IsvAdministration } from './admin/isv-administration.use-case';
+import { IssuingRightAdminController } from './admin/issuing-right-admin.controller';
+import { OperatorCredential } from './admin/operator-credential';
+import { SubscriptionKeyAdminController } from './admin/subscription-key-admin.controller';
+import { SigningKeyAdminController } from './admin/signing-key-admin.controller';
+import { SigningKeyAdministration } from './admin/signing-key-administration.use-case';
 import { SubscriptionKeyAdministration } from './admin/subscription-key-administration.use-case';
 import { issuerConfig } from './issuer.config';
 import { IssueLimitedAccessTokenController } from './issue/issue-limited-access-token.controller';
+import { IssuanceDpopBinding } from './issue/issuance-dpop-binding';
 import { IssuanceJournal } from './issue/issuance-journal';
 import { IssuanceRateLimiter } from './rate-limit/issuance-rate-limiter';
 import { IssueLimitedAccessTokenUseCase } from './issue/issue-limited-access-token.use-case';
@@ -45,7 +53,16 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     MessagingModule.forService({ service: 'issuer', outbox: { schema: ISSUER_SCHEMA, database: Database } }),
     RevocationModule.forService('issuer'),
   ],
-  controllers: [IssueLimitedAccessTokenController, IssueResourceTokenController, IsvClientsController, WellKnownController],
+  controllers: [
+    IssueLimitedAccessTokenController,
+    IssueResourceTokenController,
+    IsvClientsController,
+    WellKnownController,
+    IsvAdminController,
+    IssuingRightAdminController,
+    SubscriptionKeyAdminController,
+    SigningKeyAdminController,
+  ],
   providers: [
     { provide: CLOCK, useValue: () => new Date() },
     IsvRepository,
@@ -59,8 +76,11 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     ClientBlockDirectory,
     IsvAdministration,
     SubscriptionKeyAdministration,
+    SigningKeyAdministration,
+    OperatorCredential,
     IssuanceJournal,
     IssuanceRateLimiter,
+    IssuanceDpopBinding,
     IssueLimitedAccessTokenUseCase,
     ManageClientBlocksUseCase,
     IssueResourceTokenUseCase,
@@ -73,5 +93,6 @@ export class IssuerModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.errors.register(ISSUER_WIRE_ERRORS);
+    this.errors.register(ISSUER_ADMIN_WIRE_ERRORS);
   }
 }

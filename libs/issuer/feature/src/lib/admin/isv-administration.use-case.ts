@@ -36,8 +36,8 @@ const ADMIN_REASON = reasonCode('ADMIN');
  * on `access.revocation` and reaches every instance as an event.
  *
  * Authentication and authorisation of the operator belong to the HTTP
- * layer, which arrives with the platform guard (RBAC issue); until then
- * these use cases are reached only from the seed and from tests.
+ * layer (the admin controllers, behind the interim operator key until the
+ * platform's RBAC guard replaces it).
  */
 @Injectable()
 export class IsvAdministration {
@@ -92,6 +92,15 @@ export class IsvAdministration {
     const feature = this.featureFlag(flag);
     const isv = await this.get(id);
     return this.change(id, { grantedFeatures: isv.grantedFeatures.filter((f) => f !== feature) });
+  }
+
+  /**
+   * Sender-constrained tokens only (true): from the next request on, the ISV
+   * must send a DPoP proof with every issuance. Tokens it already holds
+   * unbound stay valid until they expire or are revoked.
+   */
+  requireDpop(id: string, required: boolean): Promise<Isv> {
+    return this.change(id, { dpopRequired: required });
   }
 
   /**

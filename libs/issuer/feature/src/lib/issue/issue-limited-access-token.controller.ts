@@ -26,6 +26,11 @@ export class IssueLimitedAccessTokenController {
       'Returns the JWT as the body (`application/jwt`). The flags must be a subset of the ISV’s grants: a single ungranted flag refuses the whole request. Every refusal has a specific `innererror.code`; see docs/ISSUER.md.',
   })
   @ApiHeader({ name: 'Ocp-Apim-Subscription-Key', required: true, description: 'The ISV’s own subscription key.' })
+  @ApiHeader({
+    name: 'DPoP',
+    required: false,
+    description: 'A DPoP proof (RFC 9449) for `POST <issuer URL>/sts/v1.0/issueLimitedAccessToken`: the token is bound to its key (`cnf.jkt`). Required for ISVs that issue sender-constrained tokens only.',
+  })
   @ApiQuery({ name: 'expiredTime', required: false, description: 'Token lifetime in seconds, 60–86400; default 3600.' })
   @ApiQuery({ name: 'dryRun', required: false, description: '`true`: check everything and answer what would be granted (JSON), issuing nothing.' })
   @ApiBody({
@@ -45,7 +50,7 @@ export class IssueLimitedAccessTokenController {
     description: 'The token; with dryRun=true, what would be granted',
     content: { 'application/jwt': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
   })
-  @ApiResponse({ status: 400, description: 'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter) or InvalidTokenLifetime (InvalidExpiredTime)' })
+  @ApiResponse({ status: 400, description: 'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter, InvalidDpopProof, DpopProofRequired) or InvalidTokenLifetime (InvalidExpiredTime)' })
   @ApiResponse({ status: 401, description: '401 (SubscriptionKeyMissing, SubscriptionKeyInvalid)' })
   @ApiResponse({ status: 429, description: '429 (IsvRateLimited), with Retry-After' })
   @ApiResponse({ status: 403, description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvNotApproved, IsvRevoked, ClientBlocked) or UnsupportedFeature (FeatureNotGrantedToIsv)' })
@@ -62,6 +67,7 @@ export class IssueLimitedAccessTokenController {
         subscriptionKey,
         expiredTime,
         dryRun,
+        dpopProof: request.headers['dpop'] === undefined ? undefined : String(request.headers['dpop']),
         body,
         clientIp: ClientIp.safeParse(request.ip).success ? request.ip : null,
         userAgent: request.headers['user-agent'] ?? null,

@@ -11,6 +11,7 @@ import { ClientBlockDirectory } from '../isv/client-block-directory';
 import { IsvAuthenticator } from '../isv/isv-authenticator';
 import { CLOCK, SigningKeyService, type Clock } from '../keys/signing-key.service';
 import { parseExpiredTime } from './expired-time';
+import { IssuanceDpopBinding } from './issuance-dpop-binding';
 import { IssuanceJournal } from './issuance-journal';
 import { parseIssueRequest } from './issue-request';
 import { IssuanceRateLimiter } from '../rate-limit/issuance-rate-limiter';
@@ -23,6 +24,8 @@ export interface IssueLimitedAccessTokenCommand {
   readonly body: unknown;
   /** `dryRun` from the query string: `true` checks everything and issues nothing. */
   readonly dryRun?: string | readonly string[];
+  /** The `DPoP` header (RFC 9449), when the ISV asks for a sender-constrained token. */
+  readonly dpopProof?: string;
   readonly clientIp: string | null;
   readonly userAgent: string | null;
 }
@@ -35,7 +38,17 @@ export interface DryRunGrant {
     readonly targetAzureResourceId: string;
     readonly featureFlags: readonly FeatureFlag[];
     readonly expiredTime: number;
+    /** The DPoP key the token would be bound to. */
+    readonly cnfJkt?: string;
   };
+}
+
+/** What one request will be granted, every check passed. */
+interface Grant {
+  readonly resourceId: string;
+  readonly features: readonly FeatureFlag[];
+  readonly lifetimeSeconds: number;
+  readonly cnfJkt: string | undefined;
 }
 
 /** A signed token and what it grants. */
@@ -67,7 +80,8 @@ function vendorNames(features: readonly string[]): string {
  * (missing, a client's key, unknown), the ISV (approved, issuing right not
  * revoked), the request (lifetime, body, resource id, flags), the client
  * (not blocked by the ISV or a revocation), and the grant (every requested
- * flag granted to the ISV: all or nothing). Only then it signs, and records
+ * flag granted to the ISV: all or nothing), then a DPoP proof if one came
+ * or the ISV requires one. Only then it signs, and records
  * the issuance and its `lat.issued` event in one transaction before the
  * token is returned. Every refusal records `lat.issue-denied` with its
  * reason before it is answered.
@@ -83,6 +97,7 @@ export class IssueLimitedAccessTokenUseCase {
     private readonly outbox: OutboxWriter,
     @InjectConfig(issuerConfig) private readonly config: ConfigOf<typeof issuerConfig>,
     private readonly limiter: IssuanceRateLimiter,
+    private readonly dpop: IssuanceDpopBinding,
     @Inject(CLOCK) private readonly now: Clock,
   ) {}
 
@@ -100,13 +115,21 @@ export class IssueLimitedAccessTokenUseCase {
       resourceId = request.body.resourceId;
       await this.assertClientNotBlocked(isv.id, resourceId);
       this.assertGranted(isv, request.body.features);
+      const cnfJkt = await this.dpop.bindingFor(isv, command.dpopProof);
+      const grant = { resourceId, features: request.body.features, lifetimeSeconds: lifetime.seconds, cnfJkt };
       if (dryRun) {
         return {
           dryRun: true,
-          grant: { isvId: isv.id, targetAzureResourceId: resourceId, featureFlags: request.body.features, expiredTime: lifetime.seconds },
+          grant: {
+            isvId: isv.id,
+            targetAzureResourceId: resourceId,
+            featureFlags: grant.features,
+            expiredTime: grant.lifetimeSeconds,
+            ...(cnfJkt === undefined ? {} : { cnfJkt }),
+          },
         };
       }
-      return await this.issue(isv, resourceId, request.body.features, lifetime.seconds, command);
+      return await this.issue(isv, grant, command);
     } catch (error) {
       // A flood of 429s records one denial per key and second, not one database write per refused request.
       const floodRepeat = error instanceof IssuerError && error.details['firstRefusalInWindow'] === false;
@@ -152,15 +175,19 @@ export class IssueLimitedAccessTokenUseCase {
     }
   }
 
-  private async issue(
-    isv: Isv,
-    resourceId: string,
-    features: readonly FeatureFlag[],
-    lifetimeSeconds: number,
-    command: IssueLimitedAccessTokenCommand,
-  ): Promise<IssuedToken> {
+  private async issue(isv: Isv, grant: Grant, command: IssueLimitedAccessTokenCommand): Promise<IssuedToken> {
+    const { resourceId, features, lifetimeSeconds, cnfJkt } = grant;
     const signed = await signLimitedAccessToken(
-      { issuer: this.config.LATCHKEY_ISSUER_URL, isvId: isv.id, resourceId, features, lifetimeSeconds, now: this.now(), jti: randomUUID() },
+      {
+        issuer: this.config.LATCHKEY_ISSUER_URL,
+        isvId: isv.id,
+        resourceId,
+        features,
+        lifetimeSeconds,
+        now: this.now(),
+        jti: randomUUID(),
+        ...(cnfJkt === undefined ? {} : { cnfJkt }),
+      },
       this.keys.current().signingKey(),
     );
     const issuedAt = new Date(signed.claims.iat * 1000);
@@ -174,6 +201,7 @@ export class IssueLimitedAccessTokenUseCase {
       issuedAt,
       expiresAt,
       kid: signed.kid,
+      cnfJkt: cnfJkt ?? null,
       clientIp: command.clientIp,
       userAgent: command.userAgent,
     };
@@ -188,6 +216,7 @@ export class IssueLimitedAccessTokenUseCase {
       lifetimeSeconds,
       clientIp: command.clientIp,
       userAgent: command.userAgent,
+      ...(cnfJkt === undefined ? {} : { cnfJkt }),
     });
     // The record and the event commit together (grouped with concurrent ones), before the token leaves.
     await this.journal.recordIssuance(record, issued);

@@ -27,6 +27,8 @@ export const ISSUER_WIRE_ERRORS: ErrorMappingTable<IssuerErrorCode> = {
     azureInnerCode: 'InvalidExpiredTime',
     message: 'Invalid expiredTime specified. Must be within 60 to 86400.',
   },
+  'ISSUER.DPOP_PROOF_INVALID': { status: 400, azureCode: 'BadArgument', azureInnerCode: 'InvalidDpopProof' },
+  'ISSUER.DPOP_PROOF_REQUIRED': { status: 400, azureCode: 'BadArgument', azureInnerCode: 'DpopProofRequired' },
   'ISSUER.KEY_MISSING': { status: 401, azureCode: '401', azureInnerCode: 'SubscriptionKeyMissing', message: ACCESS_DENIED },
   'ISSUER.KEY_INVALID': { status: 401, azureCode: '401', azureInnerCode: 'SubscriptionKeyInvalid', message: ACCESS_DENIED },
   'ISSUER.CLIENT_KEY_NOT_ISV': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'ClientKeyIsNotIsvKey' },

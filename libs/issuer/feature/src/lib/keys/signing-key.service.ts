@@ -87,12 +87,16 @@ export class SigningKeyService implements OnModuleInit, OnApplicationBootstrap, 
     this.ring = new KeyRing(await Promise.all(stored.map((row) => this.entryOf(row, kek))));
   }
 
-  /** Puts a new key in charge now; the old one keeps verifying until its tokens expire. */
-  async rotate(reason: string): Promise<string> {
+  /**
+   * Puts a new key in charge now; the old one keeps verifying until its
+   * tokens expire. Returns the new kid, or undefined when another instance
+   * holds the ring's lock (it is rotating or retiring; the caller may retry).
+   */
+  async rotate(reason: string): Promise<string | undefined> {
     const next = await generateSigningKey(DEFAULT_SIGNING_ALGORITHM, this.now());
     const row = await this.sealedRow(next);
     const done = await this.keys.underRotationLock((tx) => this.keys.promote(tx, row, this.now()).then(() => true));
-    if (!done) throw new Error('another instance is changing the key ring; try again');
+    if (!done) return undefined;
     this.logger.log({ msg: 'signing key rotated', kid: next.kid, reason });
     await this.reload();
     return next.kid;

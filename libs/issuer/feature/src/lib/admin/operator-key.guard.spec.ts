@@ -1,0 +1,106 @@
+import type { ExecutionContext } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ConfigOf } from '@latchkey/config';
+import type { issuerConfig } from '../issuer.config';
+import { IssuerAdminError } from './issuer-admin.errors';
+import { OperatorCredential } from './operator-credential';
+import { OPERATOR_KEY_ACTOR, OperatorKeyGuard } from './operator-key.guard';
+import { operatorOf } from './operator.decorator';
+
+const KEY = 'lk_op_' + 'k'.repeat(43);
+
+/** A request as Fastify hands it over: `headers` keeps the first Authorization, `rawHeaders` all of them. */
+function request(...authorization: string[]): FastifyRequest {
+  const rawHeaders = authorization.flatMap((value) => ['Authorization', value]);
+  return { headers: authorization.length > 0 ? { authorization: authorization[0] } : {}, raw: { rawHeaders } } as unknown as FastifyRequest;
+}
+
+function contextFor(req: FastifyRequest): { context: ExecutionContext; headers: Map<string, string> } {
+  const headers = new Map<string, string>();
+  const reply = { header: (name: string, value: string) => headers.set(name, value) } as unknown as FastifyReply;
+  const context = { switchToHttp: () => ({ getRequest: () => req, getResponse: () => reply }) } as unknown as ExecutionContext;
+  return { context, headers };
+}
+
+async function guardWith(configured: string | undefined): Promise<OperatorKeyGuard> {
+  const credential = new OperatorCredential({ LATCHKEY_ISSUER_OPERATOR_KEY: configured } as ConfigOf<typeof issuerConfig>);
+  await credential.onModuleInit();
+  return new OperatorKeyGuard(credential);
+}
+
+/** The code the guard refused with, or 'allowed'. */
+function outcome(guard: OperatorKeyGuard, req: FastifyRequest): { result: string; challenge: string | undefined } {
+  const { context, headers } = contextFor(req);
+  try {
+    guard.canActivate(context);
+    return { result: 'allowed', challenge: headers.get('www-authenticate') };
+  } catch (error) {
+    if (!(error instanceof IssuerAdminError)) throw error;
+    expect(error.message).not.toContain(KEY.slice(6, 20)); // never echoes a key
+    return { result: error.code, challenge: headers.get('www-authenticate') };
+  }
+}
+
+describe(OperatorKeyGuard.name, () => {
+  const environment = { ...process.env };
+
+  // A PostgreSQL deployment: nothing is generated on disk, the key comes from configuration or not at all.
+  beforeAll(() => {
+    process.env['DATABASE_URL'] = 'postgres://unused.invalid/latchkey';
+  });
+
+  afterAll(() => {
+    process.env = environment;
+  });
+
+  it('lets the exact key through and records the operator for @Operator()', async () => {
+    const req = request(`Bearer ${KEY}`);
+    expect(outcome(await guardWith(KEY), req)).toEqual({ result: 'allowed', challenge: undefined });
+    expect(operatorOf(req)).toBe(OPERATOR_KEY_ACTOR);
+  });
+
+  it('accepts the scheme in any case (RFC 7235: schemes are case-insensitive)', async () => {
+    expect(outcome(await guardWith(KEY), request(`bearer ${KEY}`)).result).toBe('allowed');
+  });
+
+  it('refuses a request without Authorization with ISSUER.ADMIN_UNAUTHENTICATED and a Bearer challenge', async () => {
+    const req = request();
+    expect(outcome(await guardWith(KEY), req)).toEqual({ result: 'ISSUER.ADMIN_UNAUTHENTICATED', challenge: 'Bearer realm="latchkey-issuer-admin"' });
+    expect(operatorOf(req)).toBeUndefined();
+  });
+
+  it.each([
+    ['another scheme', `Basic ${KEY}`],
+    ['no key', 'Bearer'],
+    ['no space', `Bearer${KEY}`],
+    ['two spaces', `Bearer  ${KEY}`],
+    ['a tab', `Bearer\t${KEY}`],
+    ['trailing text', `Bearer ${KEY} extra`],
+    ['characters outside a bearer token', `Bearer ${KEY},x`],
+    ['the bare key', KEY],
+  ])('refuses a malformed header (%s) with ISSUER.ADMIN_UNAUTHENTICATED', async (_case, header) => {
+    expect(outcome(await guardWith(KEY), request(header)).result).toBe('ISSUER.ADMIN_UNAUTHENTICATED');
+  });
+
+  it('refuses two Authorization headers even when both hold the key', async () => {
+    expect(outcome(await guardWith(KEY), request(`Bearer ${KEY}`, `Bearer ${KEY}`)).result).toBe('ISSUER.ADMIN_UNAUTHENTICATED');
+  });
+
+  it.each([
+    ['another key', 'lk_op_' + 'x'.repeat(43)],
+    ['a prefix of the key', KEY.slice(0, -1)],
+    ['the key with more after it', `${KEY}a`],
+    ['the key in other case', KEY.toUpperCase()],
+  ])('refuses %s with ISSUER.ADMIN_CREDENTIAL_INVALID', async (_case, presented) => {
+    expect(outcome(await guardWith(KEY), request(`Bearer ${presented}`))).toEqual({
+      result: 'ISSUER.ADMIN_CREDENTIAL_INVALID',
+      challenge: 'Bearer realm="latchkey-issuer-admin"',
+    });
+  });
+
+  it('fails closed with ISSUER.ADMIN_API_DISABLED when no operator key is configured on PostgreSQL, whatever is presented', async () => {
+    const guard = await guardWith(undefined);
+    expect(outcome(guard, request(`Bearer ${KEY}`)).result).toBe('ISSUER.ADMIN_API_DISABLED');
+    expect(outcome(guard, request()).result).toBe('ISSUER.ADMIN_API_DISABLED');
+  });
+});

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { AdminApi, zodBody } from './admin-api.decorator';
+import { NoBody, RetireSigningKeyBody, parseAdminInput } from './admin-request.schema';
+import { Operator } from './operator.decorator';
+import { SigningKeyAdministration, type SigningKeyInfo, type SigningKeyRetirement } from './signing-key-administration.use-case';
+
+const KEY_RESPONSE = '{ kid, alg, status: active | retiring, createdAt, notAfter }';
+
+/**
+ * The issuer's signing keys: list the published ones, rotate on demand, and
+ * retire one in an emergency. Retirement answers 202: the revocation record
+ * is committed, and every instance and verifier applies it as it arrives.
+ */
+@AdminApi()
+@Controller('admin/v1/signing-keys')
+export class SigningKeyAdminController {
+  constructor(private readonly keys: SigningKeyAdministration) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List the published signing keys (the JWKS, with status and dates)' })
+  @ApiResponse({ status: 200, description: `{ keys: [${KEY_RESPONSE}] }` })
+  async list(): Promise<{ keys: SigningKeyInfo[] }> {
+    return { keys: await this.keys.list() };
+  }
+
+  @Post('rotate')
+  @ApiOperation({ summary: 'Rotate now: a new key signs; the previous one keeps verifying its tokens until they expire' })
+  @ApiResponse({ status: 201, description: KEY_RESPONSE })
+  @ApiResponse({ status: 409, description: 'Conflict (KeyRingBusy): another instance is changing the keys' })
+  rotate(@Body() body: unknown, @Operator() actor: string): Promise<SigningKeyInfo> {
+    parseAdminInput(NoBody, body, 'body');
+    return this.keys.rotate(actor);
+  }
+
+  @Post(':kid/retire')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Emergency retirement: the key leaves the JWKS and its tokens are refused everywhere (access.revocation); a new key signs if it was active',
+  })
+  @ApiParam({ name: 'kid', description: 'The key id (RFC 7638 thumbprint).' })
+  @ApiBody(zodBody(RetireSigningKeyBody))
+  @ApiResponse({ status: 202, description: '{ kid, notBefore }' })
+  @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest): the reason is not a code like ADMIN.KEY_COMPROMISED' })
+  @ApiResponse({ status: 404, description: 'NotFound (SigningKeyNotFound)' })
+  retire(@Param('kid') kid: string, @Body() body: unknown, @Operator() actor: string): Promise<SigningKeyRetirement> {
+    return this.keys.retire(kid, parseAdminInput(RetireSigningKeyBody, body, 'body').reason, actor);
+  }
+}
