@@ -7,7 +7,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, platformConfig, renderConfigDocs, servicePortConfig, type ConfigSlice } from '@latchkey/config';
+import { limitedAccessConfig } from '@latchkey/access-guards';
+import { faceApiConfig } from '@latchkey/face-api/feature';
 import { issuerConfig } from '@latchkey/issuer/feature';
+import { spoolConfig } from '@latchkey/messaging';
 
 const TARGET = join(__dirname, '..', '..', 'docs', 'CONFIG.md');
 
@@ -16,6 +19,9 @@ const SLICES: readonly ConfigSlice[] = [
   platformConfig,
   ...Object.keys(DEFAULT_PORTS).map((service) => servicePortConfig(service)),
   issuerConfig,
+  faceApiConfig,
+  limitedAccessConfig,
+  spoolConfig,
 ];
 
 const HEADER = `# Configuration

@@ -22,3 +22,15 @@ export { Inbox } from './lib/outbox/inbox';
 export type { SqlRunner, TransactionalSql } from './lib/outbox/sql';
 export { MessagingModule, type MessagingModuleOptions } from './lib/nest/messaging.module';
 export { EventConsumer, type EventConsumerOptions, type HandlesEvents } from './lib/nest/event-consumer.decorator';
+export {
+  AcknowledgedPublisher,
+  type AcknowledgedPublisherOptions,
+  type PublishReceipt,
+  type RecordingHealth,
+} from './lib/spool/acknowledged-publisher';
+export { DurableSpool, type DurableSpoolOptions, type SpoolSegment, type SpoolStats } from './lib/spool/durable-spool';
+export { SpoolDrainer, type SpoolDrainerOptions, type DrainError } from './lib/spool/spool-drainer';
+export { PublishRefusedError, SpoolFullError, MESSAGING_UNRECORDABLE, type RefusalReason } from './lib/spool/spool.errors';
+export type { SpooledEvent } from './lib/spool/spool-record';
+export { spoolConfig, spoolSettings, type SpoolSettings } from './lib/spool/spool.config';
+export { SpoolModule, type SpoolModuleOptions } from './lib/spool/spool.module';

@@ -29,9 +29,18 @@ export {
   MAX_TOKEN_BYTES,
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   type JsonWebKeySet,
+  type VerificationKeys,
   type VerifyTokenOptions,
   type VerifiedToken,
 } from './lib/verify-jwt';
+// The issuer's JWKS over HTTP, for resource servers. The class is exported as a type: create it with the function.
+export {
+  createRemoteJwks,
+  DEFAULT_REMOTE_JWKS_OPTIONS,
+  type RemoteJwks,
+  type RemoteJwksOptions,
+  type RemoteJwksStatus,
+} from './lib/remote-jwks';
 export {
   signLimitedAccessToken,
   verifyLimitedAccessToken,

@@ -46,9 +46,12 @@ export type IssuerAdminErrorCode = (typeof ISSUER_ADMIN_ERROR_CODES)[number];
 /** Why a resource server refused a limited access token. */
 export const LAT_ERROR_CODES = [
   'LAT.MISSING',
+  'LAT.HEADER_INVALID',
   'LAT.MALFORMED',
   'LAT.TOO_LARGE',
   'LAT.BAD_SIGNATURE',
+  'LAT.UNKNOWN_KEY',
+  'LAT.CLAIMS_INVALID',
   'LAT.EXPIRED',
   'LAT.NOT_YET_VALID',
   'LAT.WRONG_TYPE',
@@ -59,11 +62,61 @@ export const LAT_ERROR_CODES = [
   'LAT.REPLAYED',
   'LAT.DPOP_INVALID',
   'LAT.AUDIT_UNAVAILABLE',
+  // The verifier cannot decide safely (its fault, not the token's): 503, never a pass.
+  'LAT.KEYS_UNAVAILABLE',
+  'LAT.REVOCATION_STALE',
 ] as const;
 /** One of {@link LAT_ERROR_CODES}. */
 export type LatErrorCode = (typeof LAT_ERROR_CODES)[number];
 /** The `reason` of a `lat.rejected` event. */
 export type LatRejectionReason = LatErrorCode;
+
+/**
+ * Why the face-api (the reference resource server) refused a request before
+ * or apart from its token: the client resource's key, the vendor's request
+ * validation, and lookups in its gallery. The token's own refusals are LAT codes.
+ */
+export const FACE_ERROR_CODES = [
+  'FACE.KEY_MISSING',
+  'FACE.KEY_INVALID',
+  'FACE.BODY_INVALID',
+  'FACE.IMAGE_URL_INVALID',
+  'FACE.FACE_ID_INVALID',
+  'FACE.FACE_IDS_LENGTH_INVALID',
+  'FACE.PERSON_ID_INVALID',
+  'FACE.PERSON_GROUP_ID_INVALID',
+  'FACE.LARGE_PERSON_GROUP_ID_INVALID',
+  'FACE.PERSON_GROUP_IDS_BOTH_SET',
+  'FACE.PERSON_GROUP_IDS_BOTH_MISSING',
+  'FACE.MAX_CANDIDATES_INVALID',
+  'FACE.CONFIDENCE_THRESHOLD_INVALID',
+  'FACE.MODE_INVALID',
+  'FACE.FACE_LIST_ID_INVALID',
+  'FACE.LARGE_FACE_LIST_ID_INVALID',
+  'FACE.CANDIDATE_SOURCES_SEVERAL',
+  'FACE.CANDIDATE_SOURCES_MISSING',
+  'FACE.FACE_NOT_FOUND',
+  'FACE.VERIFY_FACE_NOT_FOUND',
+  'FACE.PERSON_GROUP_NOT_FOUND',
+  'FACE.LARGE_PERSON_GROUP_NOT_FOUND',
+  'FACE.PERSON_NOT_FOUND',
+  'FACE.FACE_LIST_NOT_FOUND',
+  'FACE.LARGE_FACE_LIST_NOT_FOUND',
+] as const;
+/** One of {@link FACE_ERROR_CODES}. */
+export type FaceErrorCode = (typeof FACE_ERROR_CODES)[number];
+
+/** Why the face-api refused an operator's change to its client resources, or the operator's credential. */
+export const FACE_ADMIN_ERROR_CODES = [
+  'FACE.ADMIN_REQUEST_INVALID',
+  'FACE.ADMIN_UNAUTHENTICATED',
+  'FACE.ADMIN_CREDENTIAL_INVALID',
+  'FACE.ADMIN_API_DISABLED',
+  'FACE.ADMIN_RESOURCE_NOT_FOUND',
+  'FACE.ADMIN_RESOURCE_EXISTS',
+] as const;
+/** One of {@link FACE_ADMIN_ERROR_CODES}. */
+export type FaceAdminErrorCode = (typeof FACE_ADMIN_ERROR_CODES)[number];
 
 /** Why the exchange refused to exchange an external token. */
 export const EXCHANGE_ERROR_CODES = [
@@ -116,6 +169,8 @@ export const ALL_ERROR_CODES = [
   ...ISSUER_ERROR_CODES,
   ...ISSUER_ADMIN_ERROR_CODES,
   ...LAT_ERROR_CODES,
+  ...FACE_ERROR_CODES,
+  ...FACE_ADMIN_ERROR_CODES,
   ...EXCHANGE_ERROR_CODES,
   ...RBAC_ERROR_CODES,
   ...EVENT_ERROR_CODES,

@@ -6,55 +6,12 @@ import { signLimitedAccessToken, verifyLimitedAccessToken, type LimitedAccessTok
 import { signResourceToken } from './resource-token';
 import { generateSigningKey, type SigningKey } from './signing-key';
 import type { JsonWebKeySet } from './verify-jwt';
+import { b64json, CANONICAL, forgeToken, IAT, ISSUER, latClaims, latInput, NOW, RESOURCE } from './test-support/lat-fixtures';
 import { codeOfRejection } from './test-support/token-error-code';
 
-const ISSUER = 'https://issuer.latchkey.test';
-const RESOURCE =
-  '/subscriptions/0f8fad5b-d9cb-469f-a165-70867728950e/resourceGroups/RG-One/providers/Microsoft.CognitiveServices/accounts/Face-One';
-const CANONICAL = RESOURCE.toLowerCase();
 const OTHER_RESOURCE =
   '/subscriptions/0f8fad5b-d9cb-469f-a165-70867728950e/resourceGroups/RG-One/providers/Microsoft.CognitiveServices/accounts/Face-Two';
-const NOW = new Date('2030-01-01T00:00:00.750Z');
-const IAT = Math.floor(NOW.getTime() / 1000);
 const JKT = '0ZcOCORZNYy-DWpqq30jZyJGHTN0d2HglBV3uiguA4I';
-
-function input(overrides: Partial<LimitedAccessTokenInput> = {}): LimitedAccessTokenInput {
-  return {
-    issuer: ISSUER,
-    isvId: 'isv-contoso',
-    resourceId: RESOURCE,
-    features: ['Face.Identification', 'Face.Verification'],
-    lifetimeSeconds: 3600,
-    now: NOW,
-    ...overrides,
-  };
-}
-
-/** Valid LAT claims, to forge variants the issuer would never sign. */
-function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    iss: ISSUER,
-    aud: CANONICAL,
-    sub: CANONICAL,
-    isv: 'isv-contoso',
-    features: ['Face.Identification'],
-    iat: IAT,
-    nbf: IAT,
-    exp: IAT + 3600,
-    jti: 'jti-1',
-    ...overrides,
-  };
-}
-
-/** Signs anything with `key`, bypassing the profile: what an attacker or a buggy issuer could produce. */
-async function forge(key: SigningKey, payload: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> {
-  const privateKey = await jose.importJWK({ ...key.privateJwk }, key.alg);
-  const protectedHeader = { alg: key.alg, kid: key.kid, typ: LAT_TYP, ...header } as jose.JWTHeaderParameters;
-  return new jose.SignJWT(payload).setProtectedHeader(protectedHeader).sign(privateKey);
-}
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
 
 function decodeSegment(token: string, index: 0 | 1): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[index] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -70,7 +27,7 @@ describe(signLimitedAccessToken.name, () => {
 
   it.each(['ES256', 'EdDSA'] as const)('signs a %s token with header { alg, kid, typ: lat+jwt } and the granted claims', async (alg) => {
     const key = alg === 'ES256' ? es : ed;
-    const { token, claims: signed, kid } = await signLimitedAccessToken(input(), key);
+    const { token, claims: signed, kid } = await signLimitedAccessToken(latInput(), key);
     expect(kid).toBe(key.kid);
     expect(decodeSegment(token, 0)).toEqual({ alg, kid: key.kid, typ: 'lat+jwt' });
     const payload = decodeSegment(token, 1);
@@ -89,14 +46,14 @@ describe(signLimitedAccessToken.name, () => {
   });
 
   it('carries exactly the requested lifetime, the given jti and the DPoP thumbprint when asked', async () => {
-    const { claims: signed } = await signLimitedAccessToken(input({ lifetimeSeconds: 60, jti: 'jti-given', cnfJkt: JKT }), ed);
+    const { claims: signed } = await signLimitedAccessToken(latInput({ lifetimeSeconds: 60, jti: 'jti-given', cnfJkt: JKT }), ed);
     expect(signed.exp - signed.iat).toBe(60);
     expect(signed.jti).toBe('jti-given');
     expect(signed.cnf).toEqual({ jkt: JKT });
   });
 
   it('gives every token its own jti', async () => {
-    const [a, b] = await Promise.all([signLimitedAccessToken(input(), ed), signLimitedAccessToken(input(), ed)]);
+    const [a, b] = await Promise.all([signLimitedAccessToken(latInput(), ed), signLimitedAccessToken(latInput(), ed)]);
     expect(a.claims.jti).not.toBe(b.claims.jti);
   });
 
@@ -114,7 +71,7 @@ describe(signLimitedAccessToken.name, () => {
     ['an invalid date', { now: new Date(Number.NaN) }],
   ])('refuses %s with INPUT_INVALID and signs nothing', async (_why, overrides) => {
     const signSpy = jest.spyOn(jose.SignJWT.prototype, 'sign');
-    expect(await codeOfRejection(signLimitedAccessToken(input(overrides), ed))).toBe('TOKENS.INPUT_INVALID');
+    expect(await codeOfRejection(signLimitedAccessToken(latInput(overrides), ed))).toBe('TOKENS.INPUT_INVALID');
     expect(signSpy).not.toHaveBeenCalled();
   });
 });
@@ -130,12 +87,12 @@ describe(verifyLimitedAccessToken.name, () => {
     [es, ed, stranger] = await Promise.all([generateSigningKey('ES256'), generateSigningKey('EdDSA'), generateSigningKey('EdDSA')]);
     // Both algorithms in one set: a verifier accepts either during a change of default.
     jwks = new KeyRing([{ key: ed, status: 'active' }, { key: es, status: 'retiring', notAfter: NOW }]).publicJwks();
-    ({ token } = await signLimitedAccessToken(input(), ed));
+    ({ token } = await signLimitedAccessToken(latInput(), ed));
   });
 
   it.each(['ES256', 'EdDSA'] as const)('round-trips a %s token and reports its claims and key', async (alg) => {
     const key = alg === 'ES256' ? es : ed;
-    const signed = await signLimitedAccessToken(input({ cnfJkt: JKT }), key);
+    const signed = await signLimitedAccessToken(latInput({ cnfJkt: JKT }), key);
     const verified = await verifyLimitedAccessToken(signed.token, options());
     expect(verified).toEqual({ claims: signed.claims, kid: key.kid, alg });
   });
@@ -200,11 +157,11 @@ describe(verifyLimitedAccessToken.name, () => {
     ['typ at+jwt', { typ: ACCESS_TOKEN_TYP }],
     ['no typ', { typ: undefined }],
   ])('rejects LAT claims under %s as WRONG_TYPE', async (_why, header) => {
-    expect(await codeOfRejection(verifyLimitedAccessToken(await forge(ed, claims(), header), options()))).toBe('TOKENS.WRONG_TYPE');
+    expect(await codeOfRejection(verifyLimitedAccessToken(await forgeToken(ed, latClaims(), header), options()))).toBe('TOKENS.WRONG_TYPE');
   });
 
   it('rejects a token of another issuer as WRONG_ISSUER', async () => {
-    const foreign = await signLimitedAccessToken(input({ issuer: 'https://evil.test' }), ed);
+    const foreign = await signLimitedAccessToken(latInput({ issuer: 'https://evil.test' }), ed);
     expect(await codeOfRejection(verifyLimitedAccessToken(foreign.token, options()))).toBe('TOKENS.WRONG_ISSUER');
   });
 
@@ -223,41 +180,53 @@ describe(verifyLimitedAccessToken.name, () => {
   });
 
   it('rejects a token whose iat is older than the maximum token age as EXPIRED, whatever its exp says', async () => {
-    const ancient = await forge(ed, claims({ iat: IAT - 90_000, nbf: IAT - 90_000, exp: IAT + 60 }));
+    const ancient = await forgeToken(ed, latClaims({ iat: IAT - 90_000, nbf: IAT - 90_000, exp: IAT + 60 }));
     expect(await codeOfRejection(verifyLimitedAccessToken(ancient, options()))).toBe('TOKENS.EXPIRED');
   });
 
   it('rejects a token signed by a key outside the JWKS as UNKNOWN_KEY', async () => {
-    const foreign = await signLimitedAccessToken(input(), stranger);
+    const foreign = await signLimitedAccessToken(latInput(), stranger);
     expect(await codeOfRejection(verifyLimitedAccessToken(foreign.token, options()))).toBe('TOKENS.UNKNOWN_KEY');
   });
 
   it('rejects a header naming an ES256 alg with the kid of an EdDSA key as UNKNOWN_KEY', async () => {
     const [, payload, signature] = token.split('.') as [string, string, string];
-    const header = b64({ alg: 'ES256', kid: ed.kid, typ: LAT_TYP });
+    const header = b64json({ alg: 'ES256', kid: ed.kid, typ: LAT_TYP });
     expect(await codeOfRejection(verifyLimitedAccessToken(`${header}.${payload}.${signature}`, options()))).toBe('TOKENS.UNKNOWN_KEY');
   });
 
   it('rejects a token without kid as MALFORMED', async () => {
-    expect(await codeOfRejection(verifyLimitedAccessToken(await forge(ed, claims(), { kid: undefined }), options()))).toBe('TOKENS.MALFORMED');
+    const kidless = await forgeToken(ed, latClaims(), { kid: undefined });
+    expect(await codeOfRejection(verifyLimitedAccessToken(kidless, options()))).toBe('TOKENS.MALFORMED');
+  });
+
+  it.each([
+    ['jku', 'https://evil.test/jwks.json'],
+    ['x5u', 'https://evil.test/cert.pem'],
+    ['jwk', { kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }],
+    ['x5c', ['MIIBszCCAVmgAwIBAgIUDGVzdA==']],
+  ])('rejects a header carrying %s as MALFORMED, even when signed by a published key', async (parameter, value) => {
+    expect(await codeOfRejection(verifyLimitedAccessToken(await forgeToken(ed, latClaims(), { [parameter]: value }), options()))).toBe(
+      'TOKENS.MALFORMED',
+    );
   });
 
   it('rejects an unsecured token (alg none) whatever its signature segment', async () => {
-    const unsecured = `${b64({ alg: 'none', kid: ed.kid, typ: LAT_TYP })}.${b64(claims())}`;
+    const unsecured = `${b64json({ alg: 'none', kid: ed.kid, typ: LAT_TYP })}.${b64json(latClaims())}`;
     expect(await codeOfRejection(verifyLimitedAccessToken(`${unsecured}.`, options()))).toBe('TOKENS.MALFORMED');
     expect(await codeOfRejection(verifyLimitedAccessToken(`${unsecured}.c2ln`, options()))).toBe('TOKENS.BAD_SIGNATURE');
   });
 
   it('rejects an HS256 token keyed with the public key (algorithm confusion) as BAD_SIGNATURE', async () => {
     const secret = new TextEncoder().encode(JSON.stringify(ed.publicJwk));
-    const confused = await new jose.SignJWT(claims())
+    const confused = await new jose.SignJWT(latClaims())
       .setProtectedHeader({ alg: 'HS256', kid: ed.kid, typ: LAT_TYP })
       .sign(secret);
     expect(await codeOfRejection(verifyLimitedAccessToken(confused, options()))).toBe('TOKENS.BAD_SIGNATURE');
   });
 
   it('rejects a token over 8 KiB as TOO_LARGE before parsing it', async () => {
-    const padded = await forge(ed, claims({ padding: 'x'.repeat(6_200) }));
+    const padded = await forgeToken(ed, latClaims({ padding: 'x'.repeat(6_200) }));
     expect(padded.length).toBeGreaterThan(8 * 1024);
     expect(await codeOfRejection(verifyLimitedAccessToken(padded, options()))).toBe('TOKENS.TOO_LARGE');
     expect(await codeOfRejection(verifyLimitedAccessToken('%'.repeat(8 * 1024 + 1), options()))).toBe('TOKENS.TOO_LARGE');
@@ -283,17 +252,17 @@ describe(verifyLimitedAccessToken.name, () => {
     ['jti is missing', { jti: undefined }],
     ['isv is missing', { isv: undefined }],
   ])('rejects a validly signed token whose %s as CLAIMS_INVALID', async (_why, overrides) => {
-    expect(await codeOfRejection(verifyLimitedAccessToken(await forge(ed, claims(overrides)), options()))).toBe('TOKENS.CLAIMS_INVALID');
+    expect(await codeOfRejection(verifyLimitedAccessToken(await forgeToken(ed, latClaims(overrides)), options()))).toBe('TOKENS.CLAIMS_INVALID');
   });
 
   it('keeps verifying a token after a rotation, while its key is retiring, and refuses it once the key is retired', async () => {
-    const issuedBefore = await signLimitedAccessToken(input(), ed);
+    const issuedBefore = await signLimitedAccessToken(latInput(), ed);
     const next = await generateSigningKey('EdDSA');
     const rotated = new KeyRing([{ key: ed, status: 'active' }]).rotated(next, NOW);
     await expect(verifyLimitedAccessToken(issuedBefore.token, { ...options(), jwks: rotated.publicJwks() })).resolves.toMatchObject({
       kid: ed.kid,
     });
-    const issuedAfter = await signLimitedAccessToken(input(), rotated.signingKey());
+    const issuedAfter = await signLimitedAccessToken(latInput(), rotated.signingKey());
     await expect(verifyLimitedAccessToken(issuedAfter.token, { ...options(), jwks: rotated.publicJwks() })).resolves.toMatchObject({
       kid: next.kid,
     });

@@ -20,6 +20,8 @@ export const TOKEN_ERROR_CODES = [
   'TOKENS.CLAIMS_INVALID',
   // Operation: the verifier's own configuration is broken, not the token.
   'TOKENS.JWKS_INVALID',
+  // Operation: the issuer's JWKS could not be fetched (down, timed out, not 200, not JSON); try again later.
+  'TOKENS.JWKS_UNAVAILABLE',
   // Issuance and key management: the caller's input or the stored keys.
   'TOKENS.INPUT_INVALID',
   'TOKENS.KEY_INVALID',

@@ -2,6 +2,8 @@ import { createLocalJWKSet, jwtVerify, type JWK, type JWTVerifyGetKey } from 'jo
 import type { z } from 'zod';
 import { decodeBase64urlStrict } from './base64url';
 import { tokenErrorFromJose } from './jose-error';
+import { assertKeySelectingHeader } from './key-header';
+import { RemoteJwks, remoteJwksResolver } from './remote-jwks';
 import { isSigningAlgorithm, SIGNING_ALGORITHMS, type SigningAlgorithm } from './signing-algorithm';
 import { TokenError } from './token-error';
 
@@ -12,6 +14,13 @@ import { TokenError } from './token-error';
  */
 export type JsonWebKeySet = { readonly keys: readonly JWK[] };
 
+/**
+ * Where a verifier finds the issuer's keys: a key set it holds (the issuer's own ring, a test), or the
+ * issuer's published JWKS over HTTP ({@link RemoteJwks}, from `createRemoteJwks`). Both go through the
+ * same verification; an unknown `kid` is `TOKENS.UNKNOWN_KEY` with either.
+ */
+export type VerificationKeys = JsonWebKeySet | RemoteJwks;
+
 /** Largest token accepted, checked before any parsing (a header cap bounds it anyway; this bounds the work). */
 export const MAX_TOKEN_BYTES = 8 * 1024;
 
@@ -20,8 +29,11 @@ export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 5;
 
 /** What a verifier is told about where tokens must come from and be for. */
 export type VerifyTokenOptions = {
-  /** The issuer's published keys; pass a new object when the set changes (imported keys are cached per object). */
-  readonly jwks: JsonWebKeySet;
+  /**
+   * The issuer's published keys: a key set (pass a new object when it changes: imported keys are cached per
+   * object), or a {@link RemoteJwks} that fetches and caches them.
+   */
+  readonly jwks: VerificationKeys;
   /** The exact `iss` expected. */
   readonly issuer: string;
   /** The expected `aud`; canonicalised by the profile before comparison. */
@@ -59,7 +71,11 @@ const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
  */
 const resolvers = new WeakMap<JsonWebKeySet, JWTVerifyGetKey>();
 
-function resolverFor(jwks: JsonWebKeySet): JWTVerifyGetKey {
+function resolverFor(keys: VerificationKeys): JWTVerifyGetKey {
+  return keys instanceof RemoteJwks ? remoteJwksResolver(keys) : localResolverFor(keys);
+}
+
+function localResolverFor(jwks: JsonWebKeySet): JWTVerifyGetKey {
   let resolver = resolvers.get(jwks);
   if (resolver === undefined) {
     let local: JWTVerifyGetKey;
@@ -69,9 +85,7 @@ function resolverFor(jwks: JsonWebKeySet): JWTVerifyGetKey {
       throw new TokenError('TOKENS.JWKS_INVALID', 'the verifier JWKS is not a JSON Web Key Set', {}, { cause });
     }
     resolver = (header, token) => {
-      // ARCHITECTURE.md: `kid` in every header. Without it jose would try
-      // every key of the type, which hides a misissued token.
-      if (typeof header.kid !== 'string') throw new TokenError('TOKENS.MALFORMED', 'the token header names no kid');
+      assertKeySelectingHeader(header);
       return local(header, token);
     };
     resolvers.set(jwks, resolver);
@@ -81,7 +95,7 @@ function resolverFor(jwks: JsonWebKeySet): JWTVerifyGetKey {
 
 /**
  * The one verification path of every profile: size, shape, signature
- * against the JWKS with the algorithms pinned, `typ`, `iss`, `aud`, times,
+ * against the JWKS (held or fetched) with the algorithms pinned, `typ`, `iss`, `aud`, times,
  * required claims, then the profile's claim schema. Internal: profiles
  * expose their own typed functions.
  *

@@ -57,4 +57,43 @@ describe(ClientResourceRepository.name, () => {
   it('finds nothing for a digest no resource has', async () => {
     await expect(resources.findByKeyHash('f'.repeat(64))).resolves.toBeUndefined();
   });
+
+  it('finds a resource by its id in any case', async () => {
+    const resource = aResource();
+    await resources.insertIfAbsent(resource);
+
+    expect((await resources.findById(resource.resourceId.toUpperCase()))?.resourceId).toBe(resource.resourceId.toLowerCase());
+    await expect(resources.findById(aMixedCaseResourceId())).resolves.toBeUndefined();
+  });
+
+  it('lists resources by id', async () => {
+    const [a, b] = [aResource(), aResource()];
+    await resources.insertIfAbsent(a);
+    await resources.insertIfAbsent(b);
+
+    const ids = (await resources.list()).map((r) => r.resourceId);
+    expect(ids).toEqual(expect.arrayContaining([a.resourceId.toLowerCase(), b.resourceId.toLowerCase()]));
+    expect(ids).toEqual([...ids].sort());
+  });
+
+  it('replaces the key digest: the old one finds nothing, the new one finds the resource', async () => {
+    const resource = aResource();
+    await resources.insertIfAbsent(resource);
+    const next = aResource().subscriptionKeyHash;
+
+    await expect(resources.replaceKeyHash(resource.resourceId.toUpperCase(), next)).resolves.toBe(true);
+
+    await expect(resources.findByKeyHash(resource.subscriptionKeyHash)).resolves.toBeUndefined();
+    expect((await resources.findByKeyHash(next))?.resourceId).toBe(resource.resourceId.toLowerCase());
+    await expect(resources.replaceKeyHash(aMixedCaseResourceId(), 'e'.repeat(64))).resolves.toBe(false);
+  });
+
+  it('deletes a resource once', async () => {
+    const resource = aResource();
+    await resources.insertIfAbsent(resource);
+
+    await expect(resources.delete(resource.resourceId)).resolves.toBe(true);
+    await expect(resources.delete(resource.resourceId)).resolves.toBe(false);
+    await expect(resources.findByKeyHash(resource.subscriptionKeyHash)).resolves.toBeUndefined();
+  });
 });

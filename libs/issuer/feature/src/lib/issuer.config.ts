@@ -1,3 +1,4 @@
+import { envOperatorKey } from '@latchkey/access-guards';
 import { defineConfigSlice, envInteger, envString, envUrl } from '@latchkey/config';
 
 /**
@@ -25,12 +26,9 @@ export const issuerConfig = defineConfigSlice('issuer', {
     .describe(
       'Base64 of 32 random bytes: the HMAC key under which ISV subscription keys are stored, so a copy of the database alone cannot confirm a key. Required with DATABASE_URL; generated under LATCHKEY_DATA_DIR when embedded. Changing it invalidates every subscription key.',
     ),
-  LATCHKEY_ISSUER_OPERATOR_KEY: envString()
-    .regex(/^[A-Za-z0-9._~+/-]{32,512}=*$/, { message: 'must be 32-512 characters of a bearer token (letters, digits, ._~+/-)' })
-    .optional()
-    .describe(
-      'The operator’s bearer key for the admin API (`Authorization: Bearer <key>` on /admin/v1), at least 32 characters; an interim credential until platform tokens with RBAC permissions replace it. Generated under LATCHKEY_DATA_DIR when embedded. With DATABASE_URL and unset, the admin API is disabled: every admin request is refused 401.',
-    ),
+  LATCHKEY_ISSUER_OPERATOR_KEY: envOperatorKey().describe(
+    'The operator’s bearer key for the admin API (`Authorization: Bearer <key>` on /admin/v1), at least 32 characters; an interim credential until platform tokens with RBAC permissions replace it. Generated under LATCHKEY_DATA_DIR when embedded. With DATABASE_URL and unset, the admin API is disabled: every admin request is refused 401.',
+  ),
   LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: envInteger({ min: 0, max: 1_000_000 })
     .default(1000)
     .describe('Issuance requests per second each ISV may make (sustained); 0 turns the limit off.'),

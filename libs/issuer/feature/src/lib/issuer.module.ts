@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { RevocationModule } from '@latchkey/access-guards';
+import { OperatorKeyModule, RevocationModule, type OperatorKeyCodes } from '@latchkey/access-guards';
+import type { IssuerAdminErrorCode } from '@latchkey/contracts';
 import { ConfigSliceModule } from '@latchkey/config';
 import { ErrorMappingRegistry } from '@latchkey/http';
 import {
@@ -16,7 +17,6 @@ import { ISSUER_ADMIN_WIRE_ERRORS } from './admin/issuer-admin-wire-errors';
 import { IsvAdminController } from './admin/isv-admin.controller';
 import { IsvAdministration } from './admin/isv-administration.use-case';
 import { IssuingRightAdminController } from './admin/issuing-right-admin.controller';
-import { OperatorCredential } from './admin/operator-credential';
 import { SubscriptionKeyAdminController } from './admin/subscription-key-admin.controller';
 import { SigningKeyAdminController } from './admin/signing-key-admin.controller';
 import { SigningKeyAdministration } from './admin/signing-key-administration.use-case';
@@ -52,6 +52,16 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     PersistenceModule.forService({ schema: ISSUER_SCHEMA, migrationsFolder: ISSUER_MIGRATIONS }),
     MessagingModule.forService({ service: 'issuer', outbox: { schema: ISSUER_SCHEMA, database: Database } }),
     RevocationModule.forService('issuer'),
+    OperatorKeyModule.forService({
+      service: 'issuer',
+      slice: issuerConfig,
+      variable: 'LATCHKEY_ISSUER_OPERATOR_KEY',
+      codes: {
+        unauthenticated: 'ISSUER.ADMIN_UNAUTHENTICATED',
+        invalid: 'ISSUER.ADMIN_CREDENTIAL_INVALID',
+        disabled: 'ISSUER.ADMIN_API_DISABLED',
+      } satisfies OperatorKeyCodes<IssuerAdminErrorCode>,
+    }),
   ],
   controllers: [
     IssueLimitedAccessTokenController,
@@ -77,7 +87,6 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     IsvAdministration,
     SubscriptionKeyAdministration,
     SigningKeyAdministration,
-    OperatorCredential,
     IssuanceJournal,
     IssuanceRateLimiter,
     IssuanceDpopBinding,

@@ -15,6 +15,9 @@ export interface KafkaTransportOptions {
   readonly log?: (level: 'error' | 'warn', message: string) => void;
 }
 
+/** Longest a stop waits for a group join in progress before disconnecting anyway. */
+const JOIN_WAIT_ON_STOP_MS = 10_000;
+
 /** Wait before our own restart of a consumer that crashed and that kafkajs will not restart. */
 const RESTART_BACKOFF_MS = 1000;
 
@@ -39,6 +42,8 @@ class KafkaConsumerMember implements ConsumerHandle {
   private consumer: Consumer | undefined;
   private healthy = false;
   private stopped = false;
+  /** Settles once the member joined its group or crashed: kafkajs's join keeps running (and refreshing metadata) past a disconnect. */
+  private joinSettled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly kafka: Kafka,
@@ -58,12 +63,16 @@ class KafkaConsumerMember implements ConsumerHandle {
       retry: { retries: 5, initialRetryTime: 200 },
     });
     this.consumer = consumer;
+    let settleJoin: () => void = () => undefined;
+    this.joinSettled = new Promise((resolve) => (settleJoin = resolve));
     consumer.on(consumer.events.CRASH, (event) => {
+      settleJoin();
       this.healthy = false;
       this.log?.('error', `consumer ${this.spec.group} crashed: ${event.payload.error.message}`);
       if (!event.payload.restart && !this.stopped) void this.restartLater();
     });
     consumer.on(consumer.events.GROUP_JOIN, () => {
+      settleJoin();
       this.healthy = true;
     });
     consumer.on(consumer.events.STOP, () => {
@@ -96,6 +105,10 @@ class KafkaConsumerMember implements ConsumerHandle {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    // A disconnect in the middle of the group join leaves kafkajs's runner
+    // retrying metadata requests in the background; let the join finish
+    // first (bounded, so a broker that never answers cannot hold shutdown).
+    await withDeadline(this.joinSettled, JOIN_WAIT_ON_STOP_MS, `group join of ${this.spec.group}`).catch(() => undefined);
     await this.consumer?.disconnect();
   }
 

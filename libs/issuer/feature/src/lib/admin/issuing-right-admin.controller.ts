@@ -1,9 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { AdminApi, zodBody } from './admin-api.decorator';
+import { AdminApi, Operator } from '@latchkey/access-guards';
+import { zodBody } from './zod-body';
 import { IssuingRightBody, parseAdminInput } from './admin-request.schema';
 import { IsvAdministration, type IssuingRightChange } from './isv-administration.use-case';
-import { Operator } from './operator.decorator';
 
 const ISV_ID = { name: 'isvId', description: 'The ISV id.' };
 const CHANGE_RESPONSE = '{ isvId, action: revoke | reinstate, notBefore }';

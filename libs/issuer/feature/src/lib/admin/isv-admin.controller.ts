@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { AdminApi } from '@latchkey/access-guards';
 import { FEATURE_FLAGS } from '@latchkey/contracts';
 import type { Isv } from '@latchkey/issuer/data-access';
-import { AdminApi, zodBody } from './admin-api.decorator';
+import { zodBody } from './zod-body';
 import { CreateIsvBody, DpopRequiredBody, FeatureFlagParam, NoBody, parseAdminInput } from './admin-request.schema';
 import { IsvAdministration } from './isv-administration.use-case';
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { AdminApi, zodBody } from './admin-api.decorator';
+import { AdminApi, Operator } from '@latchkey/access-guards';
+import { zodBody } from './zod-body';
 import { NoBody, RetireSigningKeyBody, parseAdminInput } from './admin-request.schema';
-import { Operator } from './operator.decorator';
 import { SigningKeyAdministration, type SigningKeyInfo, type SigningKeyRetirement } from './signing-key-administration.use-case';
 
 const KEY_RESPONSE = '{ kid, alg, status: active | retiring, createdAt, notAfter }';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { AdminApi } from '@latchkey/access-guards';
 import type { KeySlot } from '@latchkey/issuer/data-access';
-import { AdminApi } from './admin-api.decorator';
 import { KeySlotParam, NoBody, parseAdminInput } from './admin-request.schema';
 import { SubscriptionKeyAdministration, type IssuedSubscriptionKey, type SubscriptionKeyInfo } from './subscription-key-administration.use-case';
 

@@ -1,13 +1,14 @@
 import type { ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { ConfigOf } from '@latchkey/config';
-import type { issuerConfig } from '../issuer.config';
-import { IssuerAdminError } from './issuer-admin.errors';
+import { LatchkeyError } from '@latchkey/contracts';
 import { OperatorCredential } from './operator-credential';
 import { OPERATOR_KEY_ACTOR, OperatorKeyGuard } from './operator-key.guard';
+import type { OperatorKeyOptions } from './operator-key.options';
 import { operatorOf } from './operator.decorator';
 
 const KEY = 'lk_op_' + 'k'.repeat(43);
+const CODES = { unauthenticated: 'SVC.ADMIN_UNAUTHENTICATED', invalid: 'SVC.ADMIN_CREDENTIAL_INVALID', disabled: 'SVC.ADMIN_API_DISABLED' };
+const CHALLENGE = 'Bearer realm="latchkey-some-service-admin"';
 
 /** A request as Fastify hands it over: `headers` keeps the first Authorization, `rawHeaders` all of them. */
 function request(...authorization: string[]): FastifyRequest {
@@ -23,9 +24,10 @@ function contextFor(req: FastifyRequest): { context: ExecutionContext; headers: 
 }
 
 async function guardWith(configured: string | undefined): Promise<OperatorKeyGuard> {
-  const credential = new OperatorCredential({ LATCHKEY_ISSUER_OPERATOR_KEY: configured } as ConfigOf<typeof issuerConfig>);
+  const options: OperatorKeyOptions = { service: 'some-service', variable: 'LATCHKEY_SOME_SERVICE_OPERATOR_KEY', configured, codes: CODES };
+  const credential = new OperatorCredential(options);
   await credential.onModuleInit();
-  return new OperatorKeyGuard(credential);
+  return new OperatorKeyGuard(credential, options);
 }
 
 /** The code the guard refused with, or 'allowed'. */
@@ -35,7 +37,7 @@ function outcome(guard: OperatorKeyGuard, req: FastifyRequest): { result: string
     guard.canActivate(context);
     return { result: 'allowed', challenge: headers.get('www-authenticate') };
   } catch (error) {
-    if (!(error instanceof IssuerAdminError)) throw error;
+    if (!(error instanceof LatchkeyError)) throw error;
     expect(error.message).not.toContain(KEY.slice(6, 20)); // never echoes a key
     return { result: error.code, challenge: headers.get('www-authenticate') };
   }
@@ -63,9 +65,9 @@ describe(OperatorKeyGuard.name, () => {
     expect(outcome(await guardWith(KEY), request(`bearer ${KEY}`)).result).toBe('allowed');
   });
 
-  it('refuses a request without Authorization with ISSUER.ADMIN_UNAUTHENTICATED and a Bearer challenge', async () => {
+  it("refuses a request without Authorization with the service's unauthenticated code and a Bearer challenge naming the service", async () => {
     const req = request();
-    expect(outcome(await guardWith(KEY), req)).toEqual({ result: 'ISSUER.ADMIN_UNAUTHENTICATED', challenge: 'Bearer realm="latchkey-issuer-admin"' });
+    expect(outcome(await guardWith(KEY), req)).toEqual({ result: CODES.unauthenticated, challenge: CHALLENGE });
     expect(operatorOf(req)).toBeUndefined();
   });
 
@@ -78,12 +80,12 @@ describe(OperatorKeyGuard.name, () => {
     ['trailing text', `Bearer ${KEY} extra`],
     ['characters outside a bearer token', `Bearer ${KEY},x`],
     ['the bare key', KEY],
-  ])('refuses a malformed header (%s) with ISSUER.ADMIN_UNAUTHENTICATED', async (_case, header) => {
-    expect(outcome(await guardWith(KEY), request(header)).result).toBe('ISSUER.ADMIN_UNAUTHENTICATED');
+  ])('refuses a malformed header (%s) as unauthenticated', async (_case, header) => {
+    expect(outcome(await guardWith(KEY), request(header)).result).toBe(CODES.unauthenticated);
   });
 
   it('refuses two Authorization headers even when both hold the key', async () => {
-    expect(outcome(await guardWith(KEY), request(`Bearer ${KEY}`, `Bearer ${KEY}`)).result).toBe('ISSUER.ADMIN_UNAUTHENTICATED');
+    expect(outcome(await guardWith(KEY), request(`Bearer ${KEY}`, `Bearer ${KEY}`)).result).toBe(CODES.unauthenticated);
   });
 
   it.each([
@@ -91,16 +93,13 @@ describe(OperatorKeyGuard.name, () => {
     ['a prefix of the key', KEY.slice(0, -1)],
     ['the key with more after it', `${KEY}a`],
     ['the key in other case', KEY.toUpperCase()],
-  ])('refuses %s with ISSUER.ADMIN_CREDENTIAL_INVALID', async (_case, presented) => {
-    expect(outcome(await guardWith(KEY), request(`Bearer ${presented}`))).toEqual({
-      result: 'ISSUER.ADMIN_CREDENTIAL_INVALID',
-      challenge: 'Bearer realm="latchkey-issuer-admin"',
-    });
+  ])("refuses %s with the service's invalid-credential code", async (_case, presented) => {
+    expect(outcome(await guardWith(KEY), request(`Bearer ${presented}`))).toEqual({ result: CODES.invalid, challenge: CHALLENGE });
   });
 
-  it('fails closed with ISSUER.ADMIN_API_DISABLED when no operator key is configured on PostgreSQL, whatever is presented', async () => {
+  it('fails closed with the disabled code when no operator key is configured on PostgreSQL, whatever is presented', async () => {
     const guard = await guardWith(undefined);
-    expect(outcome(guard, request(`Bearer ${KEY}`)).result).toBe('ISSUER.ADMIN_API_DISABLED');
-    expect(outcome(guard, request()).result).toBe('ISSUER.ADMIN_API_DISABLED');
+    expect(outcome(guard, request(`Bearer ${KEY}`)).result).toBe(CODES.disabled);
+    expect(outcome(guard, request()).result).toBe(CODES.disabled);
   });
 });
