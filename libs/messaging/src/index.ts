@@ -5,6 +5,7 @@ export type {
   ConsumerHandle,
   ConsumeSpec,
   MessageHandler,
+  PartitionProgress,
 } from './lib/transport/transport';
 export { DeadlineExceededError } from './lib/transport/deadline';
 export { envelopeToMessage, messageToRawEnvelope } from './lib/codec/cloudevents-codec';

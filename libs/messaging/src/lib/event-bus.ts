@@ -13,7 +13,7 @@ import {
 } from '@latchkey/contracts';
 import { envelopeToMessage } from './codec/cloudevents-codec';
 import { ConsumerPipeline, type ReceivedEvent } from './consumer/consumer-pipeline';
-import type { ConsumerHandle, Transport } from './transport/transport';
+import type { ConsumerHandle, PartitionProgress, Transport } from './transport/transport';
 import { activeTraceContext } from './trace-context';
 
 /** Per-call publish options; the id and trace context are normally derived. */
@@ -134,6 +134,11 @@ export class EventBus {
     });
     this.consumers.push(handle);
     return handle;
+  }
+
+  /** How far `group` has read `topic` (see Transport.progress). */
+  progress(group: string, topic: string): Promise<readonly PartitionProgress[]> {
+    return this.options.transport.progress(group, topic);
   }
 
   health(): BusHealth {

@@ -30,6 +30,19 @@ function memoryLogStream(into: Record<string, unknown>[]): Writable {
   });
 }
 
+/** Polls `/readyz` until 200; fails the boot after `timeoutMs` with the last answer. */
+async function waitUntilReady(handle: ServiceHandle, name: string, timeoutMs = 45_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const response = await handle.app.inject({ method: 'GET', url: '/readyz' });
+    if (response.statusCode === 200) return;
+    last = response.body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${name} was not ready within ${timeoutMs} ms: ${last}`);
+}
+
 /**
  * Boots `module` as the named service the way production does (createServiceApp,
  * its real migrations, KafkaTransport), on a free port, against a PostgreSQL
@@ -50,7 +63,13 @@ export async function startServiceUnderTest(
   process.env['LOG_LEVEL'] = 'info';
   Object.assign(process.env, options.env ?? {});
   const logs: Record<string, unknown>[] = [];
-  const boot = () => createServiceApp({ name, module, port: 0, logStream: memoryLogStream(logs) });
+  // Like an orchestrator, hand the service to the test only once /readyz says so
+  // (e.g. a verifier has loaded the revocation topic).
+  const boot = async () => {
+    const app = await createServiceApp({ name, module, port: 0, logStream: memoryLogStream(logs) });
+    await waitUntilReady(app, name);
+    return app;
+  };
   let handle = await boot();
   const bus = new EventBus({ source: '/latchkey/test', transport: new KafkaTransport({ brokers, clientId: `test-${name}` }) });
   await bus.connect();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { metrics } from '@opentelemetry/api';
-import { Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ReadinessRegistry } from '@latchkey/http';
 import { AccessRevocationV1 } from '@latchkey/contracts';
 import { EventBus, isEvent, type ConsumerHandle } from '@latchkey/messaging';
 import { RevocationCache } from './revocation-cache';
@@ -17,15 +18,25 @@ import { RevocationCache } from './revocation-cache';
 export class RevocationFeedStatus {
   private handle: ConsumerHandle | undefined;
   private lastRunningAt = 0;
+  private loaded = false;
 
   attach(handle: ConsumerHandle, now = Date.now()): void {
     this.handle = handle;
     this.lastRunningAt = now;
   }
 
-  /** Milliseconds since the feed was last seen running; Infinity before it started. */
+  /** The feed has read every revocation that existed when it started (the compacted topic is loaded). */
+  markLoaded(): void {
+    this.loaded = true;
+  }
+
+  get isLoaded(): boolean {
+    return this.loaded;
+  }
+
+  /** Milliseconds since the feed was last seen running; Infinity before it started and loaded the topic. */
   staleForMs(now = Date.now()): number {
-    if (this.handle === undefined) return Number.POSITIVE_INFINITY;
+    if (this.handle === undefined || !this.loaded) return Number.POSITIVE_INFINITY;
     if (this.handle.running()) {
       this.lastRunningAt = now;
       return 0;
@@ -42,20 +53,25 @@ const SERVICE = Symbol('latchkey:revocation-service');
  * consumer group, because the cache lives in memory: a shared group would
  * hand each instance only part of the state and skip history on restart.
  */
+/** How often a starting feed asks the broker whether it has read the whole topic. */
+const LOAD_POLL_MS = 100;
+
 @Injectable()
-class RevocationFeed implements OnApplicationBootstrap {
+class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
   /** Time from a revocation's publication to its application here: how fast revocations bite (issue: within a second). */
   private readonly propagation = metrics
     .getMeter('@latchkey/access-guards')
     .createHistogram('latchkey.revocation.propagation', { unit: 'ms', description: 'From an access.revocation event’s time to its application by this verifier' });
   private readonly node = `${hostname()}:${process.pid}`;
+  private stopping = false;
 
   constructor(
     private readonly bus: EventBus,
     private readonly cache: RevocationCache,
     private readonly status: RevocationFeedStatus,
     private readonly service: string,
+    private readonly readiness: ReadinessRegistry | undefined,
   ) {
     this.logger = new Logger(`Revocations:${service}`);
   }
@@ -71,7 +87,8 @@ class RevocationFeed implements OnApplicationBootstrap {
         // The acknowledgement: which revocation, where, when, and how long it took to get here.
         const appliedAt = new Date();
         const propagationMs = Math.max(0, appliedAt.getTime() - Date.parse(event.envelope.time));
-        this.propagation.record(propagationMs, { service: this.service });
+        // Replays of the topic's history at start are not propagation; only live records count.
+        if (this.status.isLoaded) this.propagation.record(propagationMs, { service: this.service });
         this.logger.log({
           msg: 'revocation applied',
           revocationId: event.envelope.id,
@@ -85,6 +102,38 @@ class RevocationFeed implements OnApplicationBootstrap {
       },
     });
     this.status.attach(handle);
+    this.readiness?.register('revocations', () => {
+      if (!this.status.isLoaded) throw new Error('the revocation topic is not loaded yet');
+      if (this.status.staleForMs() > 0) throw new Error('the revocation feed is not running');
+    });
+    void this.waitUntilLoaded(group);
+  }
+
+  onApplicationShutdown(): void {
+    this.stopping = true;
+  }
+
+  /**
+   * Polls the group's committed offsets against the topic's end until the
+   * feed has read every revocation that existed at that moment; until then
+   * the service is not ready and verifiers refuse gated requests (503),
+   * because a token revoked earlier would otherwise pass.
+   */
+  private async waitUntilLoaded(group: string): Promise<void> {
+    const started = Date.now();
+    while (!this.stopping) {
+      try {
+        const progress = await this.bus.progress(group, AccessRevocationV1.topic);
+        if (progress.every((p) => p.committed >= p.end)) {
+          this.status.markLoaded();
+          this.logger.log({ msg: 'revocation topic loaded', revocations: this.cache.size, ms: Date.now() - started, node: this.node });
+          return;
+        }
+      } catch (error) {
+        this.logger.warn({ msg: 'cannot read the revocation topic’s progress yet', error: (error as Error).message });
+      }
+      await new Promise((resolve) => setTimeout(resolve, LOAD_POLL_MS));
+    }
   }
 }
 
@@ -100,8 +149,9 @@ export class RevocationModule {
         { provide: SERVICE, useValue: service },
         {
           provide: RevocationFeed,
-          inject: [EventBus, RevocationCache, RevocationFeedStatus, SERVICE],
-          useFactory: (bus: EventBus, cache: RevocationCache, status: RevocationFeedStatus, s: string) => new RevocationFeed(bus, cache, status, s),
+          inject: [EventBus, RevocationCache, RevocationFeedStatus, SERVICE, { token: ReadinessRegistry, optional: true }],
+          useFactory: (bus: EventBus, cache: RevocationCache, status: RevocationFeedStatus, s: string, readiness?: ReadinessRegistry) =>
+            new RevocationFeed(bus, cache, status, s, readiness),
         },
       ],
       exports: [RevocationCache, RevocationFeedStatus],

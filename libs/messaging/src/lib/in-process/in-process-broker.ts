@@ -89,6 +89,15 @@ export class InProcessBroker {
     this.committed.set(this.offsetKey(group, message.topic, message.partition), Number(message.offset) + 1);
   }
 
+  /** Per partition of `topic`: the group's next offset and the offset the next message will get. */
+  progress(group: string, topic: string): { partition: number; committed: bigint; end: bigint }[] {
+    return this.partitionsOf(topic).map((partition) => ({
+      partition,
+      committed: BigInt(this.committed.get(this.offsetKey(group, topic, partition)) ?? 0),
+      end: BigInt(this.topicLog(topic).partitions[partition].length),
+    }));
+  }
+
   /** Resolves on the next append or restart; consumers park here when caught up. */
   waitForAppend(signal: { stopped: boolean }, maxWaitMs: number): Promise<void> {
     return new Promise((resolve) => {

@@ -1,4 +1,4 @@
-import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage } from '../transport/transport';
+import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage, PartitionProgress } from '../transport/transport';
 import { sleep } from '../transport/deadline';
 import { InProcessBroker } from './in-process-broker';
 
@@ -94,6 +94,10 @@ export class InProcessTransport implements Transport {
         await consumer.stop();
       },
     };
+  }
+
+  async progress(group: string, topic: string): Promise<readonly PartitionProgress[]> {
+    return this.broker.progress(group, topic);
   }
 
   connected(): boolean {

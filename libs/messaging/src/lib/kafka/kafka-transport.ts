@@ -1,5 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
-import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage } from '../transport/transport';
+import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage, PartitionProgress } from '../transport/transport';
 import { sleep, withDeadline } from '../transport/deadline';
 
 /** Connection settings of the Kafka transport. */
@@ -233,6 +233,24 @@ export class KafkaTransport implements Transport {
         await member.stop();
       },
     };
+  }
+
+  async progress(group: string, topic: string): Promise<readonly PartitionProgress[]> {
+    // A fresh admin client per call: kafkajs cannot reconnect one after disconnect().
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = await admin.fetchTopicOffsets(topic);
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      const byPartition = new Map((committed?.partitions ?? []).map((p) => [p.partition, p.offset]));
+      return ends.map((end) => {
+        const offset = byPartition.get(end.partition);
+        // kafkajs answers -1 for a partition the group never committed.
+        return { partition: end.partition, committed: offset === undefined || offset === '-1' ? 0n : BigInt(offset), end: BigInt(end.high) };
+      });
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   connected(): boolean {

@@ -30,6 +30,13 @@ export interface ConsumeSpec {
   readonly onMessage: MessageHandler;
 }
 
+/** One partition of {@link Transport.progress}. */
+export interface PartitionProgress {
+  readonly partition: number;
+  readonly committed: bigint;
+  readonly end: bigint;
+}
+
 /** A running consumer; `running` turns false when it crashed and could not restart. */
 export interface ConsumerHandle {
   readonly group: string;
@@ -51,6 +58,14 @@ export interface Transport {
   /** Sends and waits for the broker's acknowledgement (all in-sync replicas), or rejects. */
   send(messages: readonly TransportMessage[], timeoutMs: number): Promise<void>;
   consume(spec: ConsumeSpec): Promise<ConsumerHandle>;
+  /**
+   * How far a group has read `topic` against how far the topic goes, per
+   * partition: `end` is the offset the next message will get, `committed`
+   * the group's next offset to read (0 when it committed nothing). A group
+   * with `committed >= end` everywhere has seen every message that existed
+   * when this was asked: how a verifier knows it loaded a compacted topic.
+   */
+  progress(group: string, topic: string): Promise<readonly PartitionProgress[]>;
   /** True while the producer side can reach the broker. */
   connected(): boolean;
   close(): Promise<void>;
