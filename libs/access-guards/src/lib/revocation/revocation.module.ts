@@ -11,8 +11,8 @@ import { RevocationCache } from './revocation-cache';
  * Whether this instance's revocation state can be trusted: its feed must
  * have started and be running. A verifier that cannot know about a
  * revocation must not pass tokens as if there were none, so gated requests
- * fail closed once the feed has been down longer than the configured bound.
- * (Consumer lag is not measured yet: a running feed counts as current.)
+ * fail closed once the feed has been down, stopped fetching, or stayed
+ * behind the topic longer than the configured bound.
  */
 @Injectable()
 export class RevocationFeedStatus {
@@ -34,14 +34,21 @@ export class RevocationFeedStatus {
     return this.loaded;
   }
 
-  /** Milliseconds since the feed was last seen running; Infinity before it started and loaded the topic. */
+  get isRunning(): boolean {
+    return this.handle?.running() === true;
+  }
+
+  /**
+   * Milliseconds the feed may have missed revocations: since it last had
+   * read everything on the topic (or, if the transport cannot tell, since it
+   * was last seen running). Infinity before it started and loaded the topic.
+   */
   staleForMs(now = Date.now()): number {
     if (this.handle === undefined || !this.loaded) return Number.POSITIVE_INFINITY;
-    if (this.handle.running()) {
-      this.lastRunningAt = now;
-      return 0;
-    }
-    return now - this.lastRunningAt;
+    if (!this.handle.running()) return now - this.lastRunningAt;
+    this.lastRunningAt = now;
+    const caughtUpAt = this.handle.caughtUpAt();
+    return caughtUpAt === undefined ? 0 : Math.max(0, now - caughtUpAt);
   }
 }
 
@@ -104,7 +111,7 @@ class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
     this.status.attach(handle);
     this.readiness?.register('revocations', () => {
       if (!this.status.isLoaded) throw new Error('the revocation topic is not loaded yet');
-      if (this.status.staleForMs() > 0) throw new Error('the revocation feed is not running');
+      if (!this.status.isRunning) throw new Error('the revocation feed is not running');
     });
     void this.waitUntilLoaded(group);
   }

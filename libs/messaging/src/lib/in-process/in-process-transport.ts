@@ -39,6 +39,11 @@ class InProcessConsumer implements ConsumerHandle {
     return !this.signal.stopped;
   }
 
+  /** The in-process broker delivers as it appends: a running consumer is only ever behind by what it is handling. */
+  caughtUpAt(): number | undefined {
+    return this.running() ? Date.now() : undefined;
+  }
+
   async stop(): Promise<void> {
     this.signal.stopped = true;
     await Promise.all(this.loops);
@@ -89,6 +94,7 @@ export class InProcessTransport implements Transport {
     return {
       group: spec.group,
       running: () => consumer.running(),
+      caughtUpAt: () => consumer.caughtUpAt(),
       stop: async () => {
         this.consumers.delete(consumer);
         await consumer.stop();

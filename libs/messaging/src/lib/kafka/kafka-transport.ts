@@ -15,6 +15,13 @@ export interface KafkaTransportOptions {
   readonly log?: (level: 'error' | 'warn', message: string) => void;
 }
 
+/**
+ * Longest a fetch waits for new messages (kafkajs's default is 5 s): an idle
+ * member then still fetches every second, which is what lets a verifier see
+ * within a second or two that its revocation feed stopped reading.
+ */
+const FETCH_MAX_WAIT_MS = 1000;
+
 /** Longest a stop waits for a group join in progress before disconnecting anyway. */
 const JOIN_WAIT_ON_STOP_MS = 10_000;
 
@@ -42,6 +49,9 @@ class KafkaConsumerMember implements ConsumerHandle {
   private consumer: Consumer | undefined;
   private healthy = false;
   private stopped = false;
+  /** Lag per `topic:partition` after the last batch processed (kafkajs reports it per batch). */
+  private readonly lags = new Map<string, bigint>();
+  private lastCaughtUpAt: number | undefined;
   /** Settles once the member joined its group or crashed: kafkajs's join keeps running (and refreshing metadata) past a disconnect. */
   private joinSettled: Promise<void> = Promise.resolve();
 
@@ -61,6 +71,7 @@ class KafkaConsumerMember implements ConsumerHandle {
       sessionTimeout: 30000,
       heartbeatInterval: 3000,
       retry: { retries: 5, initialRetryTime: 200 },
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
     });
     this.consumer = consumer;
     let settleJoin: () => void = () => undefined;
@@ -77,6 +88,14 @@ class KafkaConsumerMember implements ConsumerHandle {
     });
     consumer.on(consumer.events.STOP, () => {
       this.healthy = false;
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      this.lags.set(`${event.payload.topic}:${event.payload.partition}`, BigInt(event.payload.offsetLag));
+    });
+    // Every fetch (empty ones too, at most FETCH_MAX_WAIT_MS apart while connected) proves the
+    // member is reading; with no lag left on any partition it has read everything there is.
+    consumer.on(consumer.events.FETCH, () => {
+      if ([...this.lags.values()].every((lag) => lag <= 0n)) this.lastCaughtUpAt = Date.now();
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.spec.topics], fromBeginning: true });
@@ -101,6 +120,10 @@ class KafkaConsumerMember implements ConsumerHandle {
 
   running(): boolean {
     return this.healthy && !this.stopped;
+  }
+
+  caughtUpAt(): number | undefined {
+    return this.lastCaughtUpAt;
   }
 
   async stop(): Promise<void> {
@@ -228,6 +251,7 @@ export class KafkaTransport implements Transport {
     return {
       group: spec.group,
       running: () => member.running(),
+      caughtUpAt: () => member.caughtUpAt(),
       stop: async () => {
         this.members.delete(member);
         await member.stop();

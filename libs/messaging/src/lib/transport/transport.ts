@@ -41,6 +41,12 @@ export interface PartitionProgress {
 export interface ConsumerHandle {
   readonly group: string;
   running(): boolean;
+  /**
+   * When this member last had read everything its partitions held (epoch
+   * ms): how a verifier tells a feed that is connected but behind, or no
+   * longer fetching, from a current one. Undefined before the first fetch.
+   */
+  caughtUpAt(): number | undefined;
   stop(): Promise<void>;
 }
 
