@@ -70,7 +70,11 @@ export async function startServiceUnderTest(
     await waitUntilReady(app, name);
     return app;
   };
-  let handle = await boot();
+  // A service that fails to boot must not leave its scratch database behind.
+  let handle = await boot().catch(async (error: unknown) => {
+    await scratch.drop().catch(() => undefined);
+    throw error;
+  });
   const bus = new EventBus({ source: '/latchkey/test', transport: new KafkaTransport({ brokers, clientId: `test-${name}` }) });
   await bus.connect();
   const database = await openDatabase({ url: scratch.url });

@@ -19,6 +19,7 @@ describe(httpLoggerOptions.name, () => {
           headers: {
             authorization: 'Bearer entra-jwt',
             limitedaccesstoken: 'Bearer lat-jwt',
+            dpop: 'eyJ0eXAiOiJkcG9wK2p3dCJ9.proof.sig',
             'ocp-apim-subscription-key': 'apim-key',
             cookie: 'sid=cookie-value',
             accept: 'application/json',
@@ -32,6 +33,7 @@ describe(httpLoggerOptions.name, () => {
         headers: {
           authorization: '[Redacted]',
           limitedaccesstoken: '[Redacted]',
+          dpop: '[Redacted]',
           'ocp-apim-subscription-key': '[Redacted]',
           cookie: '[Redacted]',
           accept: 'application/json',

@@ -12,6 +12,8 @@ import type { Options } from 'pino-http';
 export const REDACTED_LOG_PATHS: readonly string[] = Object.freeze([
   'req.headers.authorization',
   'req.headers.limitedaccesstoken',
+  // A DPoP proof is a signed JWT: with the bound token it can be replayed at another replica within its minute.
+  'req.headers.dpop',
   'req.headers["ocp-apim-subscription-key"]',
   'req.headers.cookie',
   'res.headers["set-cookie"]',
