@@ -15,6 +15,14 @@ const ROOT = join(__dirname, '..', '..');
 
 type Ready = Extract<ServerMessage, { kind: 'ready' }>;
 
+/** See {@link FaceApiProcess.cpu}. */
+export interface FaceApiCpu {
+  readonly micros: number;
+  readonly mainThreadMicros: number;
+  readonly loopActiveMs: number;
+  readonly loopIdleMs: number;
+}
+
 export class FaceApiProcess {
   private readonly ackListeners = new Set<(ack: RevocationAck) => void>();
 
@@ -66,10 +74,10 @@ export class FaceApiProcess {
     return this.ready.url;
   }
 
-  /** The face-api's total CPU time so far (user + system, all its threads), in µs. */
-  async cpuMicros(): Promise<number> {
+  /** The face-api's CPU time so far: all its threads, and its main thread alone (µs); its event loop's busy and idle time (ms). */
+  async cpu(): Promise<FaceApiCpu> {
     const reply = await this.ask({ kind: 'cpu' }, 'cpu');
-    return reply.userMicros + reply.systemMicros;
+    return { micros: reply.userMicros + reply.systemMicros, mainThreadMicros: reply.mainThreadMicros, loopActiveMs: reply.loopActiveMs, loopIdleMs: reply.loopIdleMs };
   }
 
   async counts(): Promise<PublisherCounts> {

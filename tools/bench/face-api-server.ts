@@ -25,6 +25,8 @@
  * With BENCH_REVOCATION_ACKS=1 the logs go through a filter that sends each
  * `revocation applied` line to the parent and drops other info lines.
  */
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { Controller, Headers, HttpCode, Module, Post, Body, UseGuards, type OnModuleInit } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
@@ -38,7 +40,7 @@ import {
   SeedDemoClientResourceUseCase,
 } from '@latchkey/face-api/feature';
 import { createServiceApp, Public, type ServiceHandle } from '@latchkey/http';
-import { AcknowledgedPublisher, type PublishOptions, type PublishReceipt } from '@latchkey/messaging';
+import { AcknowledgedPublisher, EventBus, type PublishOptions, type PublishReceipt } from '@latchkey/messaging';
 import { verifyLimitedAccessToken, type JsonWebKeySet } from '@latchkey/tokens';
 import type { ParentMessage, PublisherCounts, RecorderMode, ServerMessage } from './token-use-protocol';
 
@@ -144,11 +146,19 @@ function switchableRecorder(handle: ServiceHandle, initial: RecorderMode): (mode
   };
 }
 
-/** Counts the receipts of the app's AcknowledgedPublisher by event type and destination. */
+/** Counts the receipts of the app's AcknowledgedPublisher by event type and destination, and the bus's sends. */
 function countingPublisher(handle: ServiceHandle): () => PublisherCounts {
   const publisher = handle.app.get(AcknowledgedPublisher);
   const publish = publisher.publish.bind(publisher);
   const accepted: Record<string, { bus: number; spool: number }> = {};
+  const bus = handle.app.get(EventBus);
+  const publishEnvelopes = bus.publishEnvelopes.bind(bus);
+  const sends = { calls: 0, events: 0 };
+  bus.publishEnvelopes = (items) => {
+    sends.calls += 1;
+    sends.events += items.length;
+    return publishEnvelopes(items);
+  };
   publisher.publish = async <E extends EventDefinition>(definition: E, data: EventInput<E>, options?: PublishOptions): Promise<PublishReceipt> => {
     const receipt = await publish(definition, data, options);
     const entry = (accepted[definition.type] ??= { bus: 0, spool: 0 });
@@ -157,8 +167,22 @@ function countingPublisher(handle: ServiceHandle): () => PublisherCounts {
   };
   return () => {
     const health = publisher.health();
-    return { accepted: structuredClone(accepted), refused: health.refused, pendingEvents: health.pendingEvents, queued: health.queued };
+    return {
+      accepted: structuredClone(accepted),
+      refused: health.refused,
+      pendingEvents: health.pendingEvents,
+      queued: health.queued,
+      busSends: sends.calls,
+      busEvents: sends.events,
+    };
   };
+}
+
+/** CPU time of the main thread (the event loop) alone: fields 14 and 15 of its /proc stat, in 100 Hz ticks. */
+function mainThreadMicros(): number {
+  const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(rest[11]) + Number(rest[12])) * 10_000;
 }
 
 /** Sends `revocation applied` lines to the parent; keeps warnings and errors on stderr; drops the rest (per-request info lines). */
@@ -195,7 +219,8 @@ async function main(): Promise<void> {
     switch (message.kind) {
       case 'cpu': {
         const { user, system } = process.cpuUsage();
-        send({ kind: 'cpu', userMicros: user, systemMicros: system });
+        const loop = performance.eventLoopUtilization();
+        send({ kind: 'cpu', userMicros: user, systemMicros: system, mainThreadMicros: mainThreadMicros(), loopActiveMs: loop.active, loopIdleMs: loop.idle });
         return;
       }
       case 'counts':

@@ -20,6 +20,9 @@ export interface PublisherCounts {
   readonly accepted: Readonly<Record<string, { readonly bus: number; readonly spool: number }>>;
   /** Publishes that rejected (the gated request was answered 503). */
   readonly refused: number;
+  /** `publishEnvelopes` calls on the bus (one Kafka produce request each) and the events they carried: the batching. */
+  readonly busSends: number;
+  readonly busEvents: number;
   /** Events still in the spool or waiting for a batch: the counts are final only at 0. */
   readonly pendingEvents: number;
   readonly queued: number;
@@ -44,7 +47,17 @@ export type ServerMessage =
       readonly verifyBody: string;
     }
   | { readonly kind: 'failed'; readonly message: string }
-  | { readonly kind: 'cpu'; readonly userMicros: number; readonly systemMicros: number }
+  | {
+      readonly kind: 'cpu';
+      /** The whole process (all threads: the event loop, libuv's pool that verifies signatures, GC helpers). */
+      readonly userMicros: number;
+      readonly systemMicros: number;
+      /** The main thread alone (the event loop), from /proc/self/task/<pid>/stat. */
+      readonly mainThreadMicros: number;
+      /** performance.eventLoopUtilization() so far. */
+      readonly loopActiveMs: number;
+      readonly loopIdleMs: number;
+    }
   | { readonly kind: 'counts'; readonly counts: PublisherCounts }
   | { readonly kind: 'recorder'; readonly mode: RecorderMode }
   | ({ readonly kind: 'revocation-applied' } & RevocationAck);

@@ -13,8 +13,14 @@ import type { CpuSplit } from './cpu-meter';
 const TARGET_REUSED_SHARE_OF_UNGUARDED = 0.75;
 const TARGET_FRESH_SHARE_OF_VERIFY_ONLY = 0.8;
 
-/** Where the machine's CPU went, in cores, with the Kafka broker apart from `other`. */
-export type TokenUseCpu = CpuSplit & { readonly kafka: number };
+/** Where the machine's CPU went, in cores, with the Kafka broker apart from `other`; and how busy the face-api's event loop was. */
+export type TokenUseCpu = CpuSplit & {
+  readonly kafka: number;
+  /** Cores used by the face-api's main thread alone (`server` counts all its threads). */
+  readonly serverMainThread: number;
+  /** Share of the time its event loop was busy (performance.eventLoopUtilization). */
+  readonly eventLoopUtilization: number;
+};
 
 export interface TokenUseRun {
   readonly scenario: string;
@@ -26,6 +32,8 @@ export interface TokenUseRun {
   readonly cpu: TokenUseCpu;
   /** Requests that reused a token because the fresh pool ran out (the run is then not "fresh"). */
   readonly poolExhausted: number;
+  /** Events per Kafka send (the publisher's batching); 0 when nothing was sent. */
+  readonly eventsPerSend: number;
 }
 
 export interface PoolSigning {
@@ -68,15 +76,16 @@ const int = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => x.toFixed(1);
 const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' ');
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'MISS');
+const signed = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
 
 /** Completed requests per second over the whole run. */
 export function perSecond(run: TokenUseRun): number {
   return run.result.requests.total / run.result.duration;
 }
 
-/** Milliseconds of face-api CPU per request. */
-function serverMsPerRequest(run: TokenUseRun): number {
-  return (run.cpu.server / perSecond(run)) * 1000;
+/** Milliseconds of face-api CPU per request: all threads, or the main thread alone. */
+function serverMsPerRequest(run: TokenUseRun, mainThread = false): number {
+  return ((mainThread ? run.cpu.serverMainThread : run.cpu.server) / perSecond(run)) * 1000;
 }
 
 function row(run: TokenUseRun): string {
@@ -93,6 +102,9 @@ function row(run: TokenUseRun): string {
     ms(latency.p99).padStart(6),
     String(non2xx + errors).padStart(6),
     serverMsPerRequest(run).toFixed(3).padStart(7),
+    serverMsPerRequest(run, true).toFixed(3).padStart(6),
+    `${Math.round(run.cpu.eventLoopUtilization * 100)}%`.padStart(5),
+    (run.eventsPerSend > 0 ? run.eventsPerSend.toFixed(1) : '-').padStart(6),
     '  ' + [c.server, c.loadGenerator, c.kafka, c.postgres, c.other, c.idle].map((x) => x.toFixed(2).padStart(5)).join(' '),
     run.poolExhausted > 0 ? `  POOL EXHAUSTED (${run.poolExhausted} reused)` : '',
   ].join(' ');
@@ -126,10 +138,12 @@ function printTargets(runs: readonly TokenUseRun[]): void {
     }
     if (reused && noop) {
       const cpu = serverMsPerRequest(reused) - serverMsPerRequest(noop);
+      const main = serverMsPerRequest(reused, true) - serverMsPerRequest(noop, true);
       const kafka = (reused.cpu.kafka / perSecond(reused)) * 1000;
       console.log(
         `    recording each use (guarded-reused vs the same with a no-op recorder): throughput ×${(perSecond(reused) / perSecond(noop)).toFixed(2)}, ` +
-          `p99 ${ms(noop.result.latency.p99)} → ${ms(reused.result.latency.p99)} ms, face-api CPU +${cpu.toFixed(3)} ms/request, broker ${kafka.toFixed(3)} ms/request`,
+          `p99 ${ms(noop.result.latency.p99)} → ${ms(reused.result.latency.p99)} ms, face-api CPU ${signed(cpu)} ms/request (main thread ${signed(main)}), ` +
+          `broker ${kafka.toFixed(3)} ms/request`,
       );
     }
     if (reused && fresh) console.log(`    fresh / reused guarded throughput: ${(perSecond(fresh) / perSecond(reused)).toFixed(2)}`);
@@ -171,8 +185,8 @@ export function printReport(r: TokenUseReport): void {
     `${r.seconds} s per run after a ${r.warmupSeconds} s warm-up; pipelining 1; LOG_LEVEL=${r.logLevel}; telemetry ${r.telemetry ? 'on (no exporter)' : 'off'}`,
   );
   console.log(`load average (1/5/15 min) ${load(r.loadBefore)} before → ${load(r.loadAfter)} after\n`);
-  console.log('                                                latency (ms)              face-api   CPU (cores): face-api loadgen kafka postgres other idle');
-  console.log('round scenario             alg   conns   req/s    p50  p97.5    p99 errors  ms/req');
+  console.log('                                                latency (ms)              face-api ms/req  event events  CPU (cores): face-api loadgen kafka postgres other idle');
+  console.log('round scenario             alg   conns   req/s    p50  p97.5    p99 errors    all   main   loop  /send');
   for (const run of r.runs) console.log(row(run));
   printTargets(r.runs);
   console.log('\nraw jwtVerify (jose, pre-imported key, bench process, server idle)');

@@ -62,7 +62,9 @@ async function measure(server: FaceApiProcess, name: string, connections: number
   let sent = 0;
   let answered = 0;
   let ok = 0;
-  const before = sampleCpu(await server.cpuMicros());
+  const countsBefore = await server.counts();
+  const serverBefore = await server.cpu();
+  const before = sampleCpu(serverBefore.micros);
   const kafkaBefore = kafkaTicks();
   const result = await autocannon({
     url: server.url,
@@ -92,8 +94,13 @@ async function measure(server: FaceApiProcess, name: string, connections: number
       });
     },
   });
-  const after = sampleCpu(await server.cpuMicros());
+  const serverAfter = await server.cpu();
+  const countsAfter = await server.counts();
+  const sends = countsAfter.busSends - countsBefore.busSends;
+  const after = sampleCpu(serverAfter.micros);
   const split = splitCpu(before, after);
+  const loopActive = serverAfter.loopActiveMs - serverBefore.loopActiveMs;
+  const loopTotal = loopActive + serverAfter.loopIdleMs - serverBefore.loopIdleMs;
   const kafka = kafkaCores(kafkaBefore, kafkaTicks(), (after.atMs - before.atMs) / 1000);
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   return {
@@ -103,8 +110,15 @@ async function measure(server: FaceApiProcess, name: string, connections: number
       connections,
       round,
       result,
-      cpu: { ...split, kafka, other: Math.max(0, split.other - kafka) },
+      cpu: {
+        ...split,
+        kafka,
+        other: Math.max(0, split.other - kafka),
+        serverMainThread: (serverAfter.mainThreadMicros - serverBefore.mainThreadMicros) / 1e6 / ((after.atMs - before.atMs) / 1000),
+        eventLoopUtilization: loopTotal > 0 ? loopActive / loopTotal : 0,
+      },
       poolExhausted: source.exhausted,
+      eventsPerSend: sends > 0 ? (countsAfter.busEvents - countsBefore.busEvents) / sends : 0,
     },
     sent,
     answered,

@@ -3,7 +3,8 @@ import type { FeatureFlag } from '@latchkey/contracts';
 import { createDpopProof, DpopReplayCache, generateSigningKey, KeyRing, signLimitedAccessToken, type SigningKey } from '@latchkey/tokens';
 import { RevocationCache } from '../revocation/revocation-cache';
 import { LatError } from './lat-error';
-import { LimitedAccessTokenVerifier, type GatedRequest } from './limited-access-token.verifier';
+import { LimitedAccessTokenVerifier, type GatedRequest, type LimitedAccessVerifierOptions } from './limited-access-token.verifier';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 const ISSUER = 'https://sts.example.test';
 const RESOURCE = '/subscriptions/0b5c1a3e-2f4d-4e6a-8b7c-9d0e1f2a3b4c/resourceGroups/Client-RG/providers/Microsoft.CognitiveServices/accounts/Client-Face';
@@ -187,6 +188,75 @@ describe(LimitedAccessTokenVerifier.name, () => {
       const proof2 = await proofFor(signed.token);
       const elsewhere = { proof: proof2, method: 'POST', url: 'https://face.example.test/face/v1.0/verify' };
       expect((await refusal(verifier.verify(request(signed.token, { dpop: elsewhere })))).details['dpopReason']).toBe('DPOP.WRONG_URL');
+    });
+  });
+  describe('with the verified-token cache (a reused token skips the signature check, nothing else)', () => {
+    let clock: Date;
+    let cache: VerifiedTokenCache;
+
+    /** A verifier sharing `cache`; with `keys: none` it knows no key, so only a cache hit can accept a token. */
+    function cachedVerifier(keys: 'issuer' | 'none'): LimitedAccessTokenVerifier {
+      const options: LimitedAccessVerifierOptions = {
+        keys: keys === 'issuer' ? new KeyRing([{ key, status: 'active' }]).publicJwks() : { keys: [] },
+        issuer: ISSUER,
+        clockToleranceSeconds: 5,
+        maxRevocationStalenessMs: 5000,
+        revocationStaleForMs: () => 0,
+        revocations,
+        dpopReplays: new DpopReplayCache({ maxEntries: 100, now: () => clock }),
+        verifiedTokens: cache,
+        now: () => clock,
+      };
+      return new LimitedAccessTokenVerifier(options);
+    }
+
+    beforeEach(() => {
+      clock = NOW;
+      cache = new VerifiedTokenCache({ maxEntries: 100, reverifyAfterMs: 60_000, clockToleranceSeconds: 5 });
+    });
+
+    it('accepts a reused token from the cache, and verifies it in full again once the entry is a minute old', async () => {
+      const signed = await token();
+      const keyless = cachedVerifier('none');
+      expect((await refusal(keyless.verify(request(signed.token)))).code).toBe('LAT.UNKNOWN_KEY');
+      await cachedVerifier('issuer').verify(request(signed.token));
+      expect((await keyless.verify(request(signed.token))).claims.jti).toBe(signed.claims.jti);
+      clock = new Date(NOW.getTime() + 60_001);
+      expect((await refusal(keyless.verify(request(signed.token)))).code).toBe('LAT.UNKNOWN_KEY');
+    });
+
+    it('still refuses a cached token that was revoked, that lacks the feature, or that is shown with another resource’s key', async () => {
+      const signed = await token({ features: ['Face.Verification'] });
+      const verifier = cachedVerifier('issuer');
+      await verifier.verify(request(signed.token, { feature: 'Face.Verification' }));
+      const keyless = cachedVerifier('none');
+      expect((await refusal(keyless.verify(request(signed.token)))).code).toBe('LAT.FEATURE_MISSING');
+      expect((await refusal(keyless.verify(request(signed.token, { feature: 'Face.Verification', resourceId: OTHER })))).code).toBe('LAT.UNKNOWN_KEY');
+      expect((await refusal(verifier.verify(request(signed.token, { feature: 'Face.Verification', resourceId: OTHER })))).code).toBe('LAT.WRONG_RESOURCE');
+      revocations.apply({
+        subject: { kind: 'jti', jti: signed.claims.jti },
+        notBefore: NOW.toISOString(),
+        action: 'revoke',
+        reason: 'ADMIN.TEST',
+        alertId: null,
+        actor: 'test',
+      });
+      expect((await refusal(keyless.verify(request(signed.token, { feature: 'Face.Verification' })))).code).toBe('LAT.REVOKED');
+    });
+
+    it('refuses a cached token once it expires, with the full check’s own code', async () => {
+      const signed = await token(); // exp = NOW - 60 s + 3600 s
+      const verifier = cachedVerifier('issuer');
+      await verifier.verify(request(signed.token));
+      clock = new Date(NOW.getTime() - 60_000 + 3_600_000 + 5_000);
+      expect((await refusal(verifier.verify(request(signed.token)))).code).toBe('LAT.EXPIRED');
+      expect(cache.size).toBe(0);
+    });
+
+    it('never caches a token that failed', async () => {
+      const expired = await token({ issuedAt: new Date(NOW.getTime() - 3_606_000) });
+      expect((await refusal(cachedVerifier('issuer').verify(request(expired.token)))).code).toBe('LAT.EXPIRED');
+      expect(cache.size).toBe(0);
     });
   });
 });

@@ -12,6 +12,7 @@ import { claimedIdentity } from './claimed-identity';
 import { LatError } from './lat-error';
 import { readLimitedAccessToken } from './limited-access-token-header';
 import { latCodeForTokenError } from './token-error-mapping';
+import type { VerifiedTokenCache } from './verified-token-cache';
 
 /** One gated request, as the guard read it. */
 export interface GatedRequest {
@@ -41,6 +42,8 @@ export interface LimitedAccessVerifierOptions {
   readonly revocationStaleForMs: () => number;
   readonly revocations: RevocationCache;
   readonly dpopReplays: DpopReplayCache;
+  /** Tokens verified recently, so a reused token skips the signature check (none: every request verifies in full). */
+  readonly verifiedTokens?: VerifiedTokenCache;
   readonly now?: () => Date;
 }
 
@@ -54,6 +57,9 @@ export interface LimitedAccessVerifierOptions {
  * signing key), and a DPoP proof when the token is sender-constrained.
  * Revocation and replay are keyed by `jti` and proof `jti`, never by the
  * token string: an ECDSA signature can be rewritten into another valid one.
+ * A token verified for the same resource within the last minute skips the
+ * signature and claim checks (VerifiedTokenCache); every other check runs
+ * on every request.
  *
  * @throws LatError with the rule that refused; `details` carry what the token claimed
  */
@@ -66,7 +72,6 @@ export class LimitedAccessTokenVerifier {
       throw new LatError('LAT.REVOCATION_STALE', 'Revocation state is not current; try again shortly.');
     }
     const token = readLimitedAccessToken(request.header);
-    const claimed = claimedIdentity(token);
     try {
       const accepted = await this.verifyToken(token, request.resourceId, now);
       this.assertFeature(accepted.claims, request.feature);
@@ -74,12 +79,14 @@ export class LimitedAccessTokenVerifier {
       await this.assertProofOfPossession(token, accepted.claims, request.dpop, now);
       return accepted;
     } catch (error) {
-      if (error instanceof LatError) throw new LatError(error.code, error.message, { ...claimed, ...error.details }, { cause: error.cause });
+      if (error instanceof LatError) throw new LatError(error.code, error.message, { ...claimedIdentity(token), ...error.details }, { cause: error.cause });
       throw error;
     }
   }
 
   private async verifyToken(token: string, resourceId: string, now: Date): Promise<AcceptedToken> {
+    const known = this.options.verifiedTokens?.get(resourceId, token, now);
+    if (known !== undefined) return known;
     try {
       const verified = await verifyLimitedAccessToken(token, {
         jwks: this.options.keys,
@@ -88,7 +95,9 @@ export class LimitedAccessTokenVerifier {
         now,
         clockToleranceSeconds: this.options.clockToleranceSeconds,
       });
-      return { claims: verified.claims, kid: verified.kid };
+      const accepted = { claims: verified.claims, kid: verified.kid };
+      this.options.verifiedTokens?.set(resourceId, token, accepted, now);
+      return accepted;
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       throw new LatError(latCodeForTokenError(error.code), `The limited access token is not valid: ${error.message}.`, {}, { cause: error });

@@ -9,6 +9,7 @@ import { GATED_USE_RECORDER } from './gated-use-recorder';
 import { LAT_WIRE_ERRORS } from './lat-wire-errors';
 import { limitedAccessConfig } from './limited-access.config';
 import { LimitedAccessTokenVerifier } from './limited-access-token.verifier';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 /** Provider token of the issuer's remote key set, shared by the verifier and readiness. */
 export const LAT_KEYS = Symbol('latchkey:limitedAccessKeys');
@@ -18,6 +19,15 @@ export const LAT_KEYS = Symbol('latchkey:limitedAccessKeys');
  * serves a few thousand requests/s here, over the 65 s proof window.
  */
 const DPOP_REPLAY_ENTRIES = 500_000;
+
+/**
+ * Verified tokens remembered per instance (a few hundred bytes each): the
+ * tokens in active use by the clients this instance serves. A reused token
+ * is verified in full again after a minute, so a key dropped from the JWKS
+ * stops working within that (revocation stops it at once).
+ */
+const VERIFIED_TOKEN_ENTRIES = 20_000;
+const REVERIFY_AFTER_MS = 60_000;
 
 type LimitedAccessConfig = ConfigOf<typeof limitedAccessConfig>;
 
@@ -77,6 +87,11 @@ export class LimitedAccessModule implements OnModuleInit {
               maxRevocationStalenessMs: c.LATCHKEY_REVOCATION_MAX_STALENESS_MS,
               revocationStaleForMs: () => status.staleForMs(),
               revocations: cache,
+              verifiedTokens: new VerifiedTokenCache({
+                maxEntries: VERIFIED_TOKEN_ENTRIES,
+                reverifyAfterMs: REVERIFY_AFTER_MS,
+                clockToleranceSeconds: c.LATCHKEY_LAT_CLOCK_TOLERANCE_SECONDS,
+              }),
               dpopReplays: new DpopReplayCache({
                 maxEntries: DPOP_REPLAY_ENTRIES,
                 windowSeconds: DEFAULT_DPOP_MAX_AGE_SECONDS + Math.max(c.LATCHKEY_LAT_CLOCK_TOLERANCE_SECONDS, DEFAULT_CLOCK_TOLERANCE_SECONDS),

@@ -1,6 +1,7 @@
-import { Kafka, logLevel, Partitioners, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
 import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage, PartitionProgress } from '../transport/transport';
 import { sleep, withDeadline } from '../transport/deadline';
+import { Murmur2Partitioner } from './murmur2-partitioner';
 
 /** Connection settings of the Kafka transport. */
 export interface KafkaTransportOptions {
@@ -173,13 +174,13 @@ export class KafkaTransport implements Transport {
           if (level <= logLevel.WARN) this.options.log?.(level === logLevel.ERROR ? 'error' : 'warn', log.message);
         },
     });
-    // The default (murmur2) partitioner matches the Java client's, so a key
-    // lands on the same partition whichever client produced it.
+    // murmur2 partitioning as in the Java client, so a key lands on the same
+    // partition whichever client produced it (kafkajs's own is slow: see the file).
     this.producer = this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: true,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: Murmur2Partitioner,
     });
     this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
     this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
@@ -232,7 +233,11 @@ export class KafkaTransport implements Transport {
 
   async send(messages: readonly TransportMessage[], timeoutMs: number): Promise<void> {
     const byTopic = new Map<string, TransportMessage[]>();
-    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
+    for (const m of messages) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m);
+      else byTopic.set(m.topic, [m]);
+    }
     const batch = this.producer.sendBatch({
       acks: -1,
       timeout: timeoutMs,
