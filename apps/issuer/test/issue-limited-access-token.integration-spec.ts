@@ -24,7 +24,8 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
 
   beforeAll(async () => {
     service = await startServiceUnderTest('issuer', IssuerModule, {
-      env: { ...issuerSecretsEnv(), LATCHKEY_ISSUER_URL: ISSUER_URL },
+      // Seconds, not minutes, between a rotation and the new key's first token, so the test can watch it.
+      env: { ...issuerSecretsEnv(), LATCHKEY_ISSUER_URL: ISSUER_URL, LATCHKEY_ISSUER_KEY_PREPUBLISH_SECONDS: '2' },
     });
     const all = ['Face.Identification', 'Face.Verification', 'LimitedAccess.HighRisk'] as const;
     keys.full = await onboardIsv(service, { id: ids.full, features: all });
@@ -235,18 +236,26 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
   const jwksNow = async () => (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<PublicJwks>();
   const kidOf = (token: string) => (JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()) as { kid: string }).kid;
 
-  it('keeps tokens verifying across a key rotation, while new tokens use the new key', async () => {
+  it('publishes the next key before it signs, then keeps tokens verifying across the rotation while new tokens use it', async () => {
     const before = await issue({ key: keys.full });
-    const newKid = await service.handle.app.get(SigningKeyService).rotate('integration test');
-    expect(newKid).toBeDefined();
+    const rotation = await service.handle.app.get(SigningKeyService).rotate('integration test');
+    expect(rotation).toMatchObject({ status: 'next' });
+    const newKid = rotation?.kid;
+    // In the JWKS already, signing nothing yet.
+    expect((await jwksNow()).keys.map((k) => k.kid)).toEqual([kidOf(before.body), newKid]);
+    expect(kidOf((await issue({ key: keys.full })).body)).toBe(kidOf(before.body));
+    await eventually(async () => kidOf((await issue({ key: keys.full })).body) === newKid, { timeoutMs: 15000, what: 'the next key signs' });
+    expect(Date.now()).toBeGreaterThanOrEqual(rotation?.activatesAt.getTime() ?? Infinity);
     const after = await issue({ key: keys.full });
-    expect(kidOf(after.body)).toBe(newKid);
-    expect(kidOf(before.body)).not.toBe(newKid);
     const jwks = await jwksNow();
     expect(jwks.keys.map((k) => k.kid)).toEqual([newKid, kidOf(before.body)]);
     for (const token of [before.body, after.body]) {
       await expect(verifyLimitedAccessToken(token, { jwks, issuer: ISSUER_URL, audience: CLIENT })).resolves.toBeDefined();
     }
+  });
+
+  it('warns at boot that a prepublish period this short can let verifiers meet a key they have not fetched', () => {
+    expect(service.logs.some((line) => String(line['msg']).includes('published for less time than verifiers may take to fetch them'))).toBe(true);
   });
 
   it('retires a signing key named by access.revocation: out of the JWKS, replaced for new tokens', async () => {

@@ -26,8 +26,9 @@ interface IsvBody {
 interface SigningKeyBody {
   kid: string;
   alg: string;
-  status: 'active' | 'retiring';
+  status: 'next' | 'active' | 'retiring';
   createdAt: string;
+  activatesAt: string | null;
   notAfter: string | null;
 }
 
@@ -122,7 +123,13 @@ describeWithInfrastructure('issuer operator admin API over HTTP (real PostgreSQL
     beforeAll(async () => {
       // A long cache TTL: only the admin API's own cache invalidation can make its changes visible in time.
       service = await startServiceUnderTest('issuer', IssuerModule, {
-        env: { ...issuerSecretsEnv(), LATCHKEY_ISSUER_OPERATOR_KEY: OPERATOR_KEY, LATCHKEY_ISSUER_CACHE_TTL_MS: '60000' },
+        // A prepublish period of seconds, so a rotation completes within the test (the boot warns about it).
+        env: {
+          ...issuerSecretsEnv(),
+          LATCHKEY_ISSUER_OPERATOR_KEY: OPERATOR_KEY,
+          LATCHKEY_ISSUER_CACHE_TTL_MS: '60000',
+          LATCHKEY_ISSUER_KEY_PREPUBLISH_SECONDS: '3',
+        },
       });
     });
 
@@ -338,17 +345,33 @@ describeWithInfrastructure('issuer operator admin API over HTTP (real PostgreSQL
       expect(await issue(key)).toEqual({ status: 200, inner: null });
     });
 
-    it('rotates the signing key on demand: the old key stays published, new tokens use the new one', async () => {
+    it('rotates the signing key on demand: the next key is published first and signs once verifiers can know it', async () => {
       const before = (await call('GET', '/admin/v1/signing-keys')).json<{ keys: SigningKeyBody[] }>().keys;
       const oldKid = before.find((k) => k.status === 'active')?.kid;
+      const requestedAt = Date.now();
       const rotated = await call('POST', '/admin/v1/signing-keys/rotate');
-      expect({ status: rotated.statusCode, body: rotated.json<SigningKeyBody>() }).toMatchObject({ status: 201, body: { status: 'active', notAfter: null } });
+      expect({ status: rotated.statusCode, body: rotated.json<SigningKeyBody>() }).toMatchObject({ status: 202, body: { status: 'next', notAfter: null } });
       const newKid = rotated.json<SigningKeyBody>().kid;
       expect(newKid).not.toBe(oldKid);
+      const activatesAt = Date.parse(rotated.json<SigningKeyBody>().activatesAt ?? '');
+      expect(activatesAt - requestedAt).toBeGreaterThanOrEqual(2000); // the prepublish period (3 s), give or take the request
+      // Published at once, signing nothing yet: the active key is unchanged.
+      const jwks = (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{ keys: { kid: string }[] }>();
+      expect(jwks.keys.map((k) => k.kid)).toEqual([oldKid, newKid]);
+      const listed = (await call('GET', '/admin/v1/signing-keys')).json<{ keys: SigningKeyBody[] }>().keys;
+      expect(listed.find((k) => k.status === 'active')?.kid).toBe(oldKid);
+      // Asking again before it took over names the same key.
+      expect((await call('POST', '/admin/v1/signing-keys/rotate')).json<SigningKeyBody>().kid).toBe(newKid);
+      await eventually(
+        async () => {
+          const keys = (await call('GET', '/admin/v1/signing-keys')).json<{ keys: SigningKeyBody[] }>().keys;
+          return keys.find((k) => k.status === 'active')?.kid === newKid;
+        },
+        { timeoutMs: 20000, what: 'the next key took over' },
+      );
+      expect(Date.now()).toBeGreaterThanOrEqual(activatesAt);
       const after = (await call('GET', '/admin/v1/signing-keys')).json<{ keys: SigningKeyBody[] }>().keys;
       expect(after.map((k) => [k.kid, k.status])).toEqual(expect.arrayContaining([[newKid, 'active'], [oldKid, 'retiring']]));
-      const jwks = (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{ keys: { kid: string }[] }>();
-      expect(jwks.keys.map((k) => k.kid)).toEqual(expect.arrayContaining([newKid, oldKid]));
       expect(JSON.stringify(after)).not.toMatch(/"d"/); // never a private member
     });
 

@@ -56,8 +56,9 @@ export class GatedFaceApi {
    * Boots it; startServiceUnderTest hands it over once `/readyz` answers 200 (the revocation topic loaded):
    * before that every gated request is refused 503, and a test would test the boot instead.
    * @param options.spoolMaxBytes 0 disables the spool (a use that the bus does not take is then refused)
+   * @param options.jwksCooldownMs how long the verifier waits between JWKS refetches for unknown kids (default 1000)
    */
-  static async start(issuer: IssuerProcess, options: { spoolMaxBytes?: number } = {}): Promise<GatedFaceApi> {
+  static async start(issuer: IssuerProcess, options: { spoolMaxBytes?: number; jwksCooldownMs?: number } = {}): Promise<GatedFaceApi> {
     const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-face-api-'));
     const spoolDir = join(dataDir, 'spool');
     const operatorKey = `op-${randomUUID()}-${randomUUID()}`;
@@ -66,7 +67,7 @@ export class GatedFaceApi {
       LATCHKEY_LAT_ISSUER: issuer.issuerUrl,
       LATCHKEY_LAT_JWKS_URL: `${issuer.url}/.well-known/jwks.json`,
       // The minimum: after a key rotation or retirement the new key must be fetched within the test, not 30 s later.
-      LATCHKEY_LAT_JWKS_COOLDOWN_MS: '1000',
+      LATCHKEY_LAT_JWKS_COOLDOWN_MS: String(options.jwksCooldownMs ?? 1000),
       LATCHKEY_RESOURCE_SERVER_URL: RESOURCE_SERVER_URL,
       LATCHKEY_SPOOL_DIR: spoolDir,
       LATCHKEY_SPOOL_MAX_BYTES: String(options.spoolMaxBytes ?? 64 * 1024 * 1024),

@@ -41,7 +41,8 @@ export interface ReplicaOptions {
 export interface SigningKeyInfo {
   readonly kid: string;
   readonly alg: string;
-  readonly status: 'active' | 'retiring';
+  readonly status: 'next' | 'active' | 'retiring';
+  readonly activatesAt: string | null;
 }
 
 /** An ISV onboarded as an operator would: approved, with its flags and the key of slot 1. */
@@ -68,12 +69,20 @@ export class IssuerProcess {
     private readonly child: ChildProcess,
     private readonly exited: Promise<number | null>,
     private readonly output: () => string,
-    private readonly shared: { readonly database: ScratchDatabase; readonly secrets: IssuerSecrets; readonly dataDir: string },
+    private readonly shared: {
+      readonly database: ScratchDatabase;
+      readonly secrets: IssuerSecrets;
+      readonly dataDir: string;
+      readonly settings: Readonly<Record<string, string>>;
+    },
     private readonly owner: boolean,
   ) {}
 
-  /** Starts an issuer on a database of its own; `issuerUrl` is its public URL, deliberately not where it listens. */
-  static async start(issuerUrl: string): Promise<IssuerProcess> {
+  /**
+   * Starts an issuer on a database of its own; `issuerUrl` is its public URL, deliberately not where it listens.
+   * `settings` are more LATCHKEY_ISSUER_* variables, for it and its replicas.
+   */
+  static async start(issuerUrl: string, settings: Readonly<Record<`LATCHKEY_ISSUER_${string}`, string>> = {}): Promise<IssuerProcess> {
     const serverUrl = testDatabaseUrl();
     if (!serverUrl || !testKafkaBrokers()) throw new Error('IssuerProcess needs real Kafka and PostgreSQL (use describeWithInfrastructure)');
     const database = await createScratchDatabase(serverUrl, 'issuer');
@@ -84,7 +93,7 @@ export class IssuerProcess {
       LATCHKEY_ISSUER_OPERATOR_KEY: `op-${randomBytes(32).toString('base64url')}`,
     };
     try {
-      return await IssuerProcess.spawn({ database, secrets, dataDir }, { issuerUrl }, true);
+      return await IssuerProcess.spawn({ database, secrets, dataDir, settings }, { issuerUrl }, true);
     } catch (error) {
       await database.drop();
       await rm(dataDir, { recursive: true, force: true });
@@ -124,6 +133,7 @@ export class IssuerProcess {
       LATCHKEY_ISSUER_URL: options.issuerUrl,
       // Replicas must see the primary's approvals and grants at once, not after the default second of caching.
       LATCHKEY_ISSUER_CACHE_TTL_MS: '0',
+      ...shared.settings,
       ...shared.secrets,
       ...(options.clockSkewMs ? { LATCHKEY_TEST_CLOCK_SKEW_MS: String(options.clockSkewMs) } : {}),
     };

@@ -43,6 +43,34 @@ describe(KeyRing.name, () => {
     expect(json).not.toContain(retiring.privateJwk.d);
   });
 
+  it('publishes a next key after the active key, before retiring keys, and never signs with it', async () => {
+    const next = await generateSigningKey('EdDSA');
+    const withNext = new KeyRing([
+      { key: retiring, status: 'retiring', notAfter: retiredAt },
+      { key: next, status: 'next', activateAt: retiredAt },
+      { key: active, status: 'active' },
+    ]);
+    expect(withNext.publicJwks().keys.map((k) => k.kid)).toEqual([active.kid, next.kid, retiring.kid]);
+    expect(withNext.signingKey()).toBe(active);
+    expect(withNext.nextKey()).toEqual({ key: next, activateAt: retiredAt });
+    expect(ring.nextKey()).toBeUndefined();
+  });
+
+  it('promotes its next key: active now, the previous active key retiring, the key listed once', async () => {
+    const next = await generateSigningKey('EdDSA');
+    const now = new Date('2030-02-01T00:00:00Z');
+    const promoted = new KeyRing([
+      { key: active, status: 'active' },
+      { key: next, status: 'next', activateAt: now },
+    ]).rotated(next, now);
+    expect(promoted.signingKey()).toBe(next);
+    expect(promoted.nextKey()).toBeUndefined();
+    expect(promoted.entries().map((e) => [e.key.kid, e.status])).toEqual([
+      [next.kid, 'active'],
+      [active.kid, 'retiring'],
+    ]);
+  });
+
   it('returns the same JWKS object on every call, so verifiers can cache imported keys by it', () => {
     expect(ring.publicJwks()).toBe(ring.publicJwks());
   });
@@ -50,6 +78,11 @@ describe(KeyRing.name, () => {
   it.each([
     ['no active key', () => [{ key: retiring, status: 'retiring' as const, notAfter: retiredAt }]],
     ['two active keys', () => [{ key: active, status: 'active' as const }, { key: retiring, status: 'active' as const }]],
+    ['two next keys', () => [
+      { key: active, status: 'active' as const },
+      { key: retiring, status: 'next' as const, activateAt: retiredAt },
+      { key: retired, status: 'next' as const, activateAt: retiredAt },
+    ]],
     ['a kid twice', () => [{ key: active, status: 'active' as const }, { key: active, status: 'retired' as const, notAfter: retiredAt }]],
   ])('refuses a ring with %s', (_why, entries) => {
     expect(codeOf(() => new KeyRing(entries()))).toBe('TOKENS.KEY_RING_INVALID');

@@ -6,9 +6,9 @@ import { TokenError } from './token-error';
 export type PublicJwks = { readonly keys: readonly PublicSigningJwk[] };
 
 /**
- * The issuer's signing keys: exactly one active key signs, retiring keys
- * stay published until their tokens have expired, retired keys are gone
- * from the JWKS. Immutable: a rotation yields a new ring, so a request in
+ * The issuer's signing keys: exactly one active key signs, at most one next
+ * key is published ahead of taking over, retiring keys stay published until
+ * their tokens have expired, retired keys are gone from the JWKS. Immutable: a rotation yields a new ring, so a request in
  * flight keeps a consistent view (its key and the JWKS that covers it).
  */
 export class KeyRing {
@@ -16,12 +16,15 @@ export class KeyRing {
   private readonly active: SigningKey;
   private readonly jwks: PublicJwks;
 
-  /** @throws TokenError `TOKENS.KEY_RING_INVALID` unless exactly one key is active and kids are unique. */
+  /** @throws TokenError `TOKENS.KEY_RING_INVALID` unless exactly one key is active, at most one is next, and kids are unique. */
   constructor(entries: readonly KeyRingEntry[]) {
     const actives = entries.filter((e) => e.status === 'active');
     const [active] = actives;
     if (actives.length !== 1 || active === undefined) {
       throw new TokenError('TOKENS.KEY_RING_INVALID', `a key ring needs exactly one active key, not ${actives.length}`);
+    }
+    if (entries.filter((e) => e.status === 'next').length > 1) {
+      throw new TokenError('TOKENS.KEY_RING_INVALID', 'a key ring holds at most one next key');
     }
     const kids = new Set(entries.map((e) => e.key.kid));
     if (kids.size !== entries.length) {
@@ -32,7 +35,9 @@ export class KeyRing {
     // Built once: the same object on every call lets verifiers cache their
     // imported keys by JWKS identity (see verifyLimitedAccessToken).
     this.jwks = Object.freeze({
-      keys: Object.freeze([active, ...entries.filter((e) => e.status === 'retiring')].map((e) => publicMembers(e.key))),
+      keys: Object.freeze(
+        [active, ...entries.filter((e) => e.status === 'next'), ...entries.filter((e) => e.status === 'retiring')].map((e) => publicMembers(e.key)),
+      ),
     });
   }
 
@@ -41,9 +46,15 @@ export class KeyRing {
     return this.active;
   }
 
-  /** The JWKS to publish: the active key first, then retiring keys. Never a private member, never a retired key. */
+  /** The JWKS to publish: the active key first, then the next key, then retiring keys. Never a private member, never a retired key. */
   publicJwks(): PublicJwks {
     return this.jwks;
+  }
+
+  /** The key published ahead of taking over, and when it may. */
+  nextKey(): { readonly key: SigningKey; readonly activateAt: Date } | undefined {
+    const next = this.ring.find((e) => e.status === 'next');
+    return next?.status === 'next' ? { key: next.key, activateAt: next.activateAt } : undefined;
   }
 
   /** The entries, for persisting the ring and for {@link planRotation}. */
@@ -52,16 +63,19 @@ export class KeyRing {
   }
 
   /**
-   * The ring after `next` becomes the active key at `now`: the previous
-   * active key turns `retiring` with `notAfter: now`, so it stays published
-   * until its last token expires.
+   * The ring after `next` becomes the active key at `now` (the ring's next
+   * key, or a new one): the previous active key turns `retiring` with
+   * `notAfter: now`, so it stays published until its last token expires.
    *
-   * @throws TokenError `TOKENS.KEY_RING_INVALID` when `next` is already in the ring.
+   * @throws TokenError `TOKENS.KEY_RING_INVALID` when `next` is already in the ring other than as its next key.
    */
   rotated(next: SigningKey, now: Date): KeyRing {
+    const promoted = this.nextKey()?.key.kid === next.kid;
     return new KeyRing([
       { key: next, status: 'active' },
-      ...this.ring.map((e): KeyRingEntry => (e.status === 'active' ? { key: e.key, status: 'retiring', notAfter: now } : e)),
+      ...this.ring
+        .filter((e) => !(promoted && e.status === 'next'))
+        .map((e): KeyRingEntry => (e.status === 'active' ? { key: e.key, status: 'retiring', notAfter: now } : e)),
     ]);
   }
 }

@@ -7,7 +7,7 @@ import { codeOf } from './test-support/token-error-code';
 const DAY = 86_400;
 const T0 = Date.parse('2030-01-01T00:00:00Z');
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
-const POLICY = { rotateEvery: 30 * DAY, maxTokenLifetime: DAY + 5 };
+const POLICY = { rotateEvery: 30 * DAY, prepublish: 600, maxTokenLifetime: DAY + 5 };
 
 
 describe(planRotation.name, () => {
@@ -20,14 +20,73 @@ describe(planRotation.name, () => {
 
   it('asks for a key at once when the ring has no active key', () => {
     const plan = planRotation([], at(0), POLICY);
-    expect(plan).toEqual({ createKeyNow: true, createKeyAt: at(0), dropNow: [], nextDropAt: null, nextReviewAt: at(0) });
+    expect(plan).toEqual({
+      createKeyNow: true,
+      prepareNextNow: false,
+      nextActivatesAt: null,
+      activateNow: null,
+      dropNow: [],
+      nextDropAt: null,
+      nextReviewAt: at(POLICY.rotateEvery - POLICY.prepublish), // when the new key's successor is due to be published
+    });
   });
 
-  it('keeps the active key until exactly rotateEvery after its creation', () => {
+  it('publishes the next key prepublish seconds before the active key is due, to take over exactly when it is due', () => {
     const ring: KeyRingEntry[] = [{ key: a, status: 'active' }];
-    const before = planRotation(ring, at(POLICY.rotateEvery - 1), POLICY);
-    expect(before).toMatchObject({ createKeyNow: false, createKeyAt: at(POLICY.rotateEvery), nextReviewAt: at(POLICY.rotateEvery) });
-    expect(planRotation(ring, at(POLICY.rotateEvery), POLICY).createKeyNow).toBe(true);
+    const prepareAt = POLICY.rotateEvery - POLICY.prepublish;
+    const before = planRotation(ring, at(prepareAt - 1), POLICY);
+    expect(before).toMatchObject({ createKeyNow: false, prepareNextNow: false, nextActivatesAt: null, activateNow: null, nextReviewAt: at(prepareAt) });
+    expect(planRotation(ring, at(prepareAt), POLICY)).toMatchObject({
+      prepareNextNow: true,
+      nextActivatesAt: at(POLICY.rotateEvery),
+      nextReviewAt: at(POLICY.rotateEvery),
+    });
+    // Late (the job did not run for a while): still a full prepublish period ahead.
+    expect(planRotation(ring, at(POLICY.rotateEvery + 50), POLICY).nextActivatesAt).toEqual(at(POLICY.rotateEvery + 50 + POLICY.prepublish));
+  });
+
+  it('activates the next key at its activateAt, and never before it has been published for prepublish seconds', () => {
+    const published = POLICY.rotateEvery - 100; // created late: only 100 s before the active key was due
+    const next = { ...b, createdAt: at(published) };
+    const ring: KeyRingEntry[] = [{ key: a, status: 'active' }, { key: next, status: 'next', activateAt: at(POLICY.rotateEvery) }];
+    const safeAt = published + POLICY.prepublish;
+    expect(planRotation(ring, at(POLICY.rotateEvery), POLICY)).toMatchObject({ activateNow: null, prepareNextNow: false, nextReviewAt: at(safeAt) });
+    expect(planRotation(ring, at(safeAt), POLICY)).toMatchObject({
+      activateNow: next.kid,
+      nextReviewAt: at(published + POLICY.rotateEvery - POLICY.prepublish),
+    });
+  });
+
+  it('lets the next key take over early when no key signs', () => {
+    const next = { ...b, createdAt: at(0) };
+    const plan = planRotation([{ key: next, status: 'next', activateAt: at(DAY) }], at(10), POLICY);
+    expect(plan).toMatchObject({ createKeyNow: true, activateNow: null });
+  });
+
+  it('refuses a ring with two next keys', () => {
+    const twoNext: KeyRingEntry[] = [
+      { key: a, status: 'active' },
+      { key: b, status: 'next', activateAt: at(0) },
+      { key: c, status: 'next', activateAt: at(0) },
+    ];
+    expect(codeOf(() => planRotation(twoNext, at(0), POLICY))).toBe('TOKENS.KEY_RING_INVALID');
+  });
+
+  it('never activates a key that has been published for less than prepublish seconds', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 60 * DAY }), // when the next key was published
+        fc.integer({ min: -DAY, max: DAY }), // its requested activation, relative to that
+        fc.integer({ min: 0, max: 2 * DAY }), // when the job runs, after publication
+        (publishedAt, requested, elapsed) => {
+          const next = { ...b, createdAt: at(publishedAt) };
+          const ring: KeyRingEntry[] = [{ key: a, status: 'active' }, { key: next, status: 'next', activateAt: at(publishedAt + requested) }];
+          const plan = planRotation(ring, at(publishedAt + elapsed), POLICY);
+          if (plan.activateNow !== null) expect(elapsed).toBeGreaterThanOrEqual(Math.max(POLICY.prepublish, requested));
+          else expect(plan.nextReviewAt.getTime()).toBe(at(publishedAt + Math.max(POLICY.prepublish, requested)).getTime());
+        },
+      ),
+    );
   });
 
   it('keeps a retiring key until its last possible token expired (notAfter + maxTokenLifetime), not a millisecond earlier', () => {
@@ -85,9 +144,10 @@ describe(planRotation.name, () => {
   });
 
   it.each([
-    ['a zero rotation period', { rotateEvery: 0, maxTokenLifetime: DAY }],
-    ['a negative token lifetime', { rotateEvery: DAY, maxTokenLifetime: -1 }],
-    ['a NaN period', { rotateEvery: Number.NaN, maxTokenLifetime: DAY }],
+    ['a zero rotation period', { rotateEvery: 0, prepublish: 600, maxTokenLifetime: DAY }],
+    ['a negative token lifetime', { rotateEvery: DAY, prepublish: 600, maxTokenLifetime: -1 }],
+    ['a NaN period', { rotateEvery: Number.NaN, prepublish: 600, maxTokenLifetime: DAY }],
+    ['no prepublish period', { rotateEvery: DAY, prepublish: 0, maxTokenLifetime: DAY }],
   ])('refuses %s', (_why, policy) => {
     expect(codeOf(() => planRotation([], at(0), policy))).toBe('TOKENS.INPUT_INVALID');
   });

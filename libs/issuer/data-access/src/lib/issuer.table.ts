@@ -54,17 +54,19 @@ export const subscriptionKeys = issuerSchema.table(
 
 /**
  * Token signing keys. The private half is stored sealed (AES-256-GCM under a
- * key from configuration, the kid as associated data); `active` signs,
- * `retiring` stays in the JWKS until its last token expired, `retired` is
- * gone from it.
+ * key from configuration, the kid as associated data); `next` is published
+ * ahead of signing, `active` signs, `retiring` stays in the JWKS until its
+ * last token expired, `retired` is gone from it.
  */
 export const signingKeys = issuerSchema.table('signing_keys', {
   kid: text('kid').primaryKey(),
   alg: text('alg', { enum: ['ES256', 'EdDSA'] }).notNull(),
   publicJwk: jsonb('public_jwk').notNull(),
   sealedPrivateKey: text('sealed_private_key').notNull(),
-  status: text('status', { enum: ['active', 'retiring', 'retired'] }).notNull(),
+  status: text('status', { enum: ['next', 'active', 'retiring', 'retired'] }).notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  /** A next key's takeover time (published since created_at, signs from then on). */
+  activateAt: timestamp('activate_at', { withTimezone: true }),
   retiringAt: timestamp('retiring_at', { withTimezone: true }),
   retiredAt: timestamp('retired_at', { withTimezone: true }),
 });

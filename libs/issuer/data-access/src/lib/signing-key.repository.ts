@@ -14,7 +14,7 @@ export type StoredSigningKey = typeof signingKeys.$inferSelect;
 export class SigningKeyRepository {
   constructor(private readonly db: Database) {}
 
-  /** Keys still published (active and retiring). */
+  /** Keys still published (next, active and retiring). */
   async listPublished(): Promise<StoredSigningKey[]> {
     return this.db.drizzle.select().from(signingKeys).where(ne(signingKeys.status, 'retired'));
   }
@@ -40,10 +40,38 @@ export class SigningKeyRepository {
     });
   }
 
-  /** Makes `next` the active key: the current active key starts retiring at `now`. */
+  /** Makes a new key the active key at once: the current active key starts retiring at `now`. */
   async promote(tx: Transaction, next: typeof signingKeys.$inferInsert, now: Date): Promise<void> {
+    await this.stopActive(tx, now);
+    await tx.drizzle.insert(signingKeys).values({ ...next, status: 'active', activateAt: now });
+  }
+
+  /** Publishes a key ahead of signing; it takes over at `activateAt` (see activateNext). */
+  async insertNext(tx: Transaction, next: typeof signingKeys.$inferInsert, activateAt: Date): Promise<void> {
+    await tx.drizzle.insert(signingKeys).values({ ...next, status: 'next', activateAt });
+  }
+
+  /** Moves the next key's takeover time (an operator asked for a rotation now). */
+  async rescheduleNext(tx: Transaction, kid: string, activateAt: Date): Promise<void> {
+    await tx.query("UPDATE issuer.signing_keys SET activate_at = $2 WHERE kid = $1 AND status = 'next'", [kid, activateAt.toISOString()]);
+  }
+
+  /** The next key signs from `now`; the current active key starts retiring. False when `kid` is not the next key (any more). */
+  async activateNext(tx: Transaction, kid: string, now: Date): Promise<boolean> {
+    if ((await this.statusOf(tx, kid)) !== 'next') return false;
+    await this.stopActive(tx, now);
+    await tx.query("UPDATE issuer.signing_keys SET status = 'active', activate_at = $2 WHERE kid = $1", [kid, now.toISOString()]);
+    return true;
+  }
+
+  /** The next key's kid, read inside the ring's lock. */
+  async nextKid(tx: Transaction): Promise<string | undefined> {
+    const [row] = await tx.query<{ kid: string }>("SELECT kid FROM issuer.signing_keys WHERE status = 'next' LIMIT 1");
+    return row?.kid;
+  }
+
+  private async stopActive(tx: Transaction, now: Date): Promise<void> {
     await tx.query("UPDATE issuer.signing_keys SET status = 'retiring', retiring_at = $1 WHERE status = 'active'", [now.toISOString()]);
-    await tx.drizzle.insert(signingKeys).values({ ...next, status: 'active' });
   }
 
   /** Takes keys out of the JWKS for good; returns the kids that changed. */

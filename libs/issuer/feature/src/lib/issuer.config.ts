@@ -48,4 +48,9 @@ export const issuerConfig = defineConfigSlice('issuer', {
   LATCHKEY_ISSUER_KEY_ROTATION_DAYS: envInteger({ min: 1, max: 365 })
     .default(30)
     .describe('Days after which a new signing key takes over; the old one stays in the JWKS until its last token expired.'),
+  LATCHKEY_ISSUER_KEY_PREPUBLISH_SECONDS: envInteger({ min: 1, max: 86_400 })
+    .default(600)
+    .describe(
+      'Seconds a new signing key is in the JWKS before it signs (scheduled and on-demand rotations), so every verifier holds it before its first token. Keep it above the ring reload (60 s) plus the JWKS Cache-Control max-age (300 s) plus the verifiers’ refetch cooldown (LATCHKEY_LAT_JWKS_COOLDOWN_MS); the issuer warns at boot below 420.',
+    ),
 });

@@ -5,12 +5,14 @@ import { zodBody } from './zod-body';
 import { NoBody, RetireSigningKeyBody, parseAdminInput } from './admin-request.schema';
 import { SigningKeyAdministration, type SigningKeyInfo, type SigningKeyRetirement } from './signing-key-administration.use-case';
 
-const KEY_RESPONSE = '{ kid, alg, status: active | retiring, createdAt, notAfter }';
+const KEY_RESPONSE = '{ kid, alg, status: next | active | retiring, createdAt, activatesAt, notAfter }';
 
 /**
  * The issuer's signing keys: list the published ones, rotate on demand, and
- * retire one in an emergency. Retirement answers 202: the revocation record
- * is committed, and every instance and verifier applies it as it arrives.
+ * retire one in an emergency. Rotation answers 202: the next key takes over
+ * at `activatesAt` (now, if it has been published long enough). Retirement
+ * answers 202: the revocation record is committed, and every instance and
+ * verifier applies it as it arrives.
  */
 @AdminApi()
 @Controller('admin/v1/signing-keys')
@@ -25,8 +27,12 @@ export class SigningKeyAdminController {
   }
 
   @Post('rotate')
-  @ApiOperation({ summary: 'Rotate now: a new key signs; the previous one keeps verifying its tokens until they expire' })
-  @ApiResponse({ status: 201, description: KEY_RESPONSE })
+  @HttpCode(202)
+  @ApiOperation({
+    summary:
+      'Rotate: the next key (published LATCHKEY_ISSUER_KEY_PREPUBLISH_SECONDS ahead, made now if there is none) signs from activatesAt, at once if it has been published that long; the previous key keeps verifying its tokens until they expire',
+  })
+  @ApiResponse({ status: 202, description: `${KEY_RESPONSE}: status active when it signs already, next with activatesAt otherwise` })
   @ApiResponse({ status: 409, description: 'Conflict (KeyRingBusy): another instance is changing the keys' })
   rotate(@Body() body: unknown, @Operator() actor: string): Promise<SigningKeyInfo> {
     parseAdminInput(NoBody, body, 'body');

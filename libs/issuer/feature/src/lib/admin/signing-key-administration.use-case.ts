@@ -9,8 +9,10 @@ import { IssuerAdminError } from './issuer-admin.errors';
 export interface SigningKeyInfo {
   readonly kid: string;
   readonly alg: string;
-  readonly status: 'active' | 'retiring';
+  readonly status: 'next' | 'active' | 'retiring';
   readonly createdAt: string;
+  /** When a next key takes over (it is in the JWKS already and signs from then on). */
+  readonly activatesAt: string | null;
   /** When it stopped signing (retiring keys). */
   readonly notAfter: string | null;
 }
@@ -26,9 +28,11 @@ const ADMIN_REASON = reasonCode('ADMIN');
 /**
  * The operator's side of the signing keys ("rotated on a schedule and on
  * demand"; "emergency key retirement also travels on access.revocation").
- * A rotation on demand is local and immediate (other instances pick the new
- * key up on their next reload, within a minute, while the old key keeps
- * verifying). An emergency retirement is not applied here directly: it is
+ * A rotation on demand hands over to the next key as soon as it has been in
+ * the JWKS for the prepublish period (at once if it has; a new next key
+ * otherwise), so no verifier meets a key it has not fetched; other
+ * instances pick the change up on their next reload, within a minute,
+ * while the old key keeps verifying. An emergency retirement is not applied here directly: it is
  * written to the outbox as an `access.revocation` of the key, so the same
  * record retires it on every issuer instance and makes every verifier
  * refuse its tokens without waiting for a JWKS refresh.
@@ -51,19 +55,20 @@ export class SigningKeyAdministration {
       .map((e) => ({
         kid: e.key.kid,
         alg: e.key.alg,
-        status: e.status === 'active' ? 'active' : 'retiring',
+        status: e.status === 'retired' ? 'retiring' : e.status,
         createdAt: e.key.createdAt.toISOString(),
-        notAfter: e.status === 'active' ? null : e.notAfter.toISOString(),
+        activatesAt: e.status === 'next' ? e.activateAt.toISOString() : null,
+        notAfter: e.status === 'retiring' || e.status === 'retired' ? e.notAfter.toISOString() : null,
       }));
   }
 
-  /** A new key signs from now on; returns it as listed. */
+  /** The next key takes over as soon as verifiers can know it (at once when they can); returns it as listed. */
   async rotate(actor: string): Promise<SigningKeyInfo> {
-    const kid = await this.keys.rotate(`on demand by ${actor}`);
-    if (kid === undefined) throw new IssuerAdminError('ISSUER.ADMIN_KEY_RING_BUSY', 'Another instance is changing the signing keys; try again.');
-    const created = (await this.list()).find((k) => k.kid === kid);
-    if (!created) throw new IssuerAdminError('ISSUER.ADMIN_KEY_RING_BUSY', 'The key ring changed again meanwhile; list the keys.');
-    return created;
+    const outcome = await this.keys.rotate(`on demand by ${actor}`);
+    if (outcome === undefined) throw new IssuerAdminError('ISSUER.ADMIN_KEY_RING_BUSY', 'Another instance is changing the signing keys; try again.');
+    const listed = (await this.list()).find((k) => k.kid === outcome.kid);
+    if (!listed) throw new IssuerAdminError('ISSUER.ADMIN_KEY_RING_BUSY', 'The key ring changed again meanwhile; list the keys.');
+    return listed;
   }
 
   /** Emergency retirement of a published key (a compromise): its tokens are refused everywhere. */
