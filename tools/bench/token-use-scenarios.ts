@@ -28,6 +28,7 @@ export const SCENARIOS: Readonly<Record<string, Scenario>> = {
   'guarded-reused': { path: GUARDED_PATH, tokens: 'reused', alg: 'EdDSA', recorder: 'kafka', records: true },
   'guarded-fresh': { path: GUARDED_PATH, tokens: 'fresh', alg: 'EdDSA', recorder: 'kafka', records: true },
   'guarded-reused-noop': { path: GUARDED_PATH, tokens: 'reused', alg: 'EdDSA', recorder: 'noop', records: false },
+  'guarded-fresh-noop': { path: GUARDED_PATH, tokens: 'fresh', alg: 'EdDSA', recorder: 'noop', records: false },
   'guarded-fresh-es256': { path: GUARDED_PATH, tokens: 'fresh', alg: 'ES256', recorder: 'kafka', records: true },
   'verify-only': { path: VERIFY_ONLY_PATH, tokens: 'fresh', alg: 'EdDSA', recorder: 'kafka', records: false },
   'verify-only-es256': { path: VERIFY_ONLY_PATH, tokens: 'fresh', alg: 'ES256', recorder: 'kafka', records: false },

@@ -14,6 +14,7 @@
  *   guarded-reused       /face/v1.0/verify; tokens reused across requests (a pool of --reused-tokens, round robin), as real clients do
  *   guarded-fresh        /face/v1.0/verify; a token never seen before on every request
  *   guarded-reused-noop  guarded-reused with the use recorder replaced by a no-op: what recording costs
+ *   guarded-fresh-noop   guarded-fresh with the no-op recorder (not in the default set)
  *   guarded-fresh-es256  guarded-fresh with ES256 tokens
  *   verify-only          /bench/verify-only: verifyLimitedAccessToken (jose jwtVerify) and nothing else, fresh EdDSA tokens
  *   verify-only-es256    the same with ES256 tokens (the issue quotes ES256)

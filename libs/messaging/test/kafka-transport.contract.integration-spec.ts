@@ -32,6 +32,15 @@ describeWithKafka('KafkaTransport', () => {
     timeoutMs: 45000,
   }));
 
+  // The same contract with the producer on a thread of its own (the services' default).
+  describeEventBusContract('kafka, producer thread', () => ({
+    newTransport: () => new KafkaTransport({ brokers: broker.brokers, clientId: 'latchkey-contract-thread', partitions: 3, producerThread: true }),
+    stopBroker: () => broker.pause(),
+    startBroker: () => broker.resume(),
+    database: () => database,
+    timeoutMs: 45000,
+  }));
+
   describe('consumer crash detection', () => {
     it('reports a consumer as not running while the broker is gone, then recovers by itself', async () => {
       const transport = new KafkaTransport({ brokers: broker.brokers, clientId: 'latchkey-crash-test', connectionTimeoutMs: 1000 });

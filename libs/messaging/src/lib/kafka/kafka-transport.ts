@@ -1,19 +1,19 @@
-import { Kafka, logLevel, type Admin, type Consumer, type IHeaders, type Producer } from 'kafkajs';
+import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
 import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage, PartitionProgress } from '../transport/transport';
 import { sleep, withDeadline } from '../transport/deadline';
-import { Murmur2Partitioner } from './murmur2-partitioner';
+import { createIdempotentProducer, createKafkaClient, type KafkaClientSettings, type KafkaLog } from './kafka-producer';
+import { InlineProducer, type ProducerPort } from './producer-port';
+import { ThreadedProducer } from './producer-thread';
 
 /** Connection settings of the Kafka transport. */
-export interface KafkaTransportOptions {
-  readonly brokers: readonly string[];
-  readonly clientId: string;
+export interface KafkaTransportOptions extends KafkaClientSettings {
   /** Partitions for topics this transport creates. */
   readonly partitions?: number;
   readonly replicationFactor?: number;
-  /** Broker connection timeout, ms. */
-  readonly connectionTimeoutMs?: number;
+  /** Produce on a thread of its own (ThreadedProducer), off the event loop; default false (on this thread). */
+  readonly producerThread?: boolean;
   /** Called with kafkajs log entries at warn level and above (never message contents). */
-  readonly log?: (level: 'error' | 'warn', message: string) => void;
+  readonly log?: KafkaLog;
 }
 
 /**
@@ -151,44 +151,23 @@ class KafkaConsumerMember implements ConsumerHandle {
 
 /**
  * Kafka through kafkajs. The producer waits for all in-sync replicas
- * (`acks: -1`) and is idempotent (which kafkajs allows only with one request
- * in flight: the price of no duplicates and no reordering on retry).
+ * (`acks: -1`) and is idempotent (kafka-producer.ts), on this thread or on a
+ * thread of its own (`producerThread`); consumers run on this thread.
  */
 export class KafkaTransport implements Transport {
   readonly kind = 'kafka' as const;
   private readonly kafka: Kafka;
-  private readonly producer: Producer;
+  private readonly producer: ProducerPort;
   private readonly members = new Set<KafkaConsumerMember>();
-  private producerConnected = false;
 
   constructor(private readonly options: KafkaTransportOptions) {
-    this.kafka = new Kafka({
-      clientId: options.clientId,
-      brokers: [...options.brokers],
-      connectionTimeout: options.connectionTimeoutMs ?? 3000,
-      retry: { retries: 3, initialRetryTime: 200 },
-      logLevel: logLevel.WARN,
-      logCreator:
-        () =>
-        ({ level, log }) => {
-          if (level <= logLevel.WARN) this.options.log?.(level === logLevel.ERROR ? 'error' : 'warn', log.message);
-        },
-    });
-    // murmur2 partitioning as in the Java client, so a key lands on the same
-    // partition whichever client produced it (kafkajs's own is slow: see the file).
-    this.producer = this.kafka.producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: true,
-      createPartitioner: Murmur2Partitioner,
-    });
-    this.producer.on(this.producer.events.CONNECT, () => (this.producerConnected = true));
-    this.producer.on(this.producer.events.DISCONNECT, () => (this.producerConnected = false));
+    this.kafka = createKafkaClient(options, options.log);
+    const settings: KafkaClientSettings = { brokers: options.brokers, clientId: options.clientId, connectionTimeoutMs: options.connectionTimeoutMs };
+    this.producer = options.producerThread ? new ThreadedProducer(settings, options.log) : new InlineProducer(createIdempotentProducer(this.kafka));
   }
 
   async connect(): Promise<void> {
     await this.producer.connect();
-    this.producerConnected = true;
   }
 
   async ensureTopics(topics: readonly { name: string; compacted?: boolean }[]): Promise<void> {
@@ -232,21 +211,7 @@ export class KafkaTransport implements Transport {
   }
 
   async send(messages: readonly TransportMessage[], timeoutMs: number): Promise<void> {
-    const byTopic = new Map<string, TransportMessage[]>();
-    for (const m of messages) {
-      const list = byTopic.get(m.topic);
-      if (list) list.push(m);
-      else byTopic.set(m.topic, [m]);
-    }
-    const batch = this.producer.sendBatch({
-      acks: -1,
-      timeout: timeoutMs,
-      topicMessages: [...byTopic].map(([topic, list]) => ({
-        topic,
-        messages: list.map((m) => ({ key: m.key, value: m.value, headers: { ...m.headers } })),
-      })),
-    });
-    await withDeadline(batch, timeoutMs, 'kafka send');
+    await withDeadline(this.producer.send(messages, timeoutMs), timeoutMs, 'kafka send');
   }
 
   async consume(spec: ConsumeSpec): Promise<ConsumerHandle> {
@@ -283,12 +248,12 @@ export class KafkaTransport implements Transport {
   }
 
   connected(): boolean {
-    return this.producerConnected;
+    return this.producer.connected();
   }
 
   async close(): Promise<void> {
     await Promise.all([...this.members].map((m) => m.stop()));
     this.members.clear();
-    await this.producer.disconnect();
+    await this.producer.close();
   }
 }

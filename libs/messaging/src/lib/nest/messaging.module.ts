@@ -38,6 +38,7 @@ function transportFromConfig(service: string, logger: Logger): Transport {
   return new KafkaTransport({
     brokers: config.KAFKA_BROKERS,
     clientId: `${config.KAFKA_CLIENT_ID ?? 'latchkey'}-${service}`,
+    producerThread: config.KAFKA_PRODUCER_THREAD,
     log: (level, message) => logger[level](message),
   });
 }
