@@ -9,12 +9,18 @@ describe('platformConfig', () => {
       DATABASE_URL: undefined,
       KAFKA_BROKERS: undefined,
       KAFKA_CLIENT_ID: undefined,
+      KAFKA_PRODUCER_THREAD: true,
       LATCHKEY_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       OTEL_EXPORTER_OTLP_ENDPOINT: undefined,
       OTEL_SERVICE_NAME: undefined,
       LATCHKEY_SHUTDOWN_TIMEOUT_MS: 10_000,
     });
+  });
+
+  it('reads KAFKA_PRODUCER_THREAD as a boolean', () => {
+    expect(loadConfig(platformConfig, { KAFKA_PRODUCER_THREAD: 'false' }).KAFKA_PRODUCER_THREAD).toBe(false);
+    expect(() => loadConfig(platformConfig, { KAFKA_PRODUCER_THREAD: 'sometimes' })).toThrow(ConfigError);
   });
 
   it('splits KAFKA_BROKERS into host:port entries', () => {
