@@ -1,7 +1,15 @@
 import { join } from 'node:path';
 
 export * from './lib/audit.table';
-export { chainHash, firstBrokenLink, GENESIS_HASH, type ChainedEvent, type StoredChainRow } from './lib/audit-chain';
+export { chainHash, GENESIS_HASH, type ChainedEvent, type StoredChainRow } from './lib/audit-chain';
+export {
+  firstBrokenLink,
+  verifyChain,
+  type ChainCheckpoint,
+  type ChainTampering,
+  type ChainVerdict,
+  type SequencedChainRow,
+} from './lib/audit-verification';
 export { AuditEventRepository } from './lib/audit-event.repository';
 
 /** The audit service's Postgres schema and its checked-in migrations. */

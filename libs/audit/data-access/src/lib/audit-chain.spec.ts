@@ -1,4 +1,5 @@
-import { chainHash, firstBrokenLink, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { firstBrokenLink } from './audit-verification';
 
 const event: ChainedEvent = {
   eventId: 'e-1',

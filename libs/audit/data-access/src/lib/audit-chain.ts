@@ -39,26 +39,3 @@ export interface StoredChainRow {
   readonly prev_hash: string;
   readonly hash: string;
 }
-
-/**
- * Re-walks rows in stored order from the genesis hash and returns the index
- * of the first row that does not link to its predecessor or whose content
- * does not produce its hash; -1 when the whole chain verifies.
- */
-export function firstBrokenLink(rows: readonly StoredChainRow[]): number {
-  let prev = GENESIS_HASH;
-  for (const [index, row] of rows.entries()) {
-    const recomputed = chainHash(prev, {
-      eventId: row.event_id,
-      type: row.type,
-      topic: row.topic,
-      source: row.source,
-      subject: row.subject,
-      time: new Date(row.time).toISOString(),
-      data: row.data,
-    });
-    if (row.prev_hash !== prev || row.hash !== recomputed) return index;
-    prev = row.hash;
-  }
-  return -1;
-}

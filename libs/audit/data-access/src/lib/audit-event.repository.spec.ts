@@ -3,7 +3,8 @@ import { anEnvelope } from '@latchkey/contracts/testing';
 import type { Database } from '@latchkey/persistence';
 import { openMigratedPglite } from '@latchkey/testing';
 import { AUDIT_MIGRATIONS, AUDIT_SCHEMA } from '../index';
-import { chainHash, firstBrokenLink, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { firstBrokenLink } from './audit-verification';
 import { AuditEventRepository } from './audit-event.repository';
 
 type AppendedEvent = Parameters<AuditEventRepository['append']>[0];
