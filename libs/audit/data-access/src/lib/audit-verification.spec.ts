@@ -46,7 +46,12 @@ function chainOf(payloads: readonly unknown[]): SequencedChainRow[] {
 /** Renumbers seq 1..n in the current order (what an attacker hiding a change in the stored order would do). */
 const renumbered = (rows: readonly SequencedChainRow[]) => rows.map((row, i) => ({ ...row, seq: i + 1 }));
 /** The row's content, as chainHash sees it. */
-const contentOf = (row: SequencedChainRow): ChainedEvent => ({ ...event(0, row.data), eventId: row.event_id, subject: row.subject, time: String(row.time) });
+const contentOf = (row: SequencedChainRow): ChainedEvent => ({
+  ...event(0, row.data),
+  eventId: row.event_id,
+  subject: row.subject,
+  time: String(row.time),
+});
 
 const payloads = fc.array(fc.record({ n: fc.integer(), s: fc.string({ maxLength: 12 }) }), { minLength: 3, maxLength: 25 });
 /** A chain and a position in it that has a successor. */
@@ -58,18 +63,33 @@ describe(verifyChain.name, () => {
       fc.property(payloads, fc.nat(), (p, cut) => {
         const rows = chainOf(p);
         const size = cut % (rows.length + 1);
-        const checkpoint = { treeSize: size, headHash: size === 0 ? GENESIS_HASH : rows[size - 1]!.hash };
-        expect(verifyChain(rows, [checkpoint])).toEqual({ ok: true, rows: rows.length, anchored: size });
+        const checkpoint = {
+          treeSize: size,
+          headHash: size === 0 ? GENESIS_HASH : rows[size - 1]!.hash,
+        };
+        expect(verifyChain(rows, [checkpoint])).toEqual({
+          ok: true,
+          rows: rows.length,
+          anchored: size,
+        });
       }),
     );
   });
 
   it('names a row whose content was edited in place: modified', () => {
     fc.assert(
-      fc.property(payloads.chain((p) => fc.tuple(fc.constant(chainOf(p)), fc.nat({ max: p.length - 1 }))), ([rows, k]) => {
-        const tampered = rows.map((row, i) => (i === k ? { ...row, data: { forged: true } } : row));
-        expect(verifyChain(tampered)).toMatchObject({ ok: false, tampering: 'modified', seq: k + 1, eventId: `e-${k + 1}` });
-      }),
+      fc.property(
+        payloads.chain((p) => fc.tuple(fc.constant(chainOf(p)), fc.nat({ max: p.length - 1 }))),
+        ([rows, k]) => {
+          const tampered = rows.map((row, i) => (i === k ? { ...row, data: { forged: true } } : row));
+          expect(verifyChain(tampered)).toMatchObject({
+            ok: false,
+            tampering: 'modified',
+            seq: k + 1,
+            eventId: `e-${k + 1}`,
+          });
+        },
+      ),
     );
   });
 
@@ -79,7 +99,11 @@ describe(verifyChain.name, () => {
         const original = rows[k]!;
         const forged = { ...contentOf(original), data: { forged: true } };
         const tampered = rows.map((row, i) => (i === k ? rowOf(row.seq, row.prev_hash, forged) : row));
-        expect(verifyChain(tampered)).toMatchObject({ ok: false, tampering: 'rewritten', seq: k + 1 });
+        expect(verifyChain(tampered)).toMatchObject({
+          ok: false,
+          tampering: 'rewritten',
+          seq: k + 1,
+        });
       }),
     );
   });
@@ -88,7 +112,11 @@ describe(verifyChain.name, () => {
     fc.assert(
       fc.property(chainAndInner, ([rows, k]) => {
         const tampered = rows.filter((_, i) => i !== k);
-        expect(verifyChain(tampered)).toMatchObject({ ok: false, tampering: 'deleted', seq: k + 2 });
+        expect(verifyChain(tampered)).toMatchObject({
+          ok: false,
+          tampering: 'deleted',
+          seq: k + 2,
+        });
       }),
     );
   });
@@ -99,7 +127,12 @@ describe(verifyChain.name, () => {
         const prev = linked ? rows[k]!.hash : 'f'.repeat(64);
         const intruder = rowOf(0, prev, event(999, { forged: true }));
         const tampered = renumbered([...rows.slice(0, k + 1), intruder, ...rows.slice(k + 1)]);
-        expect(verifyChain(tampered)).toMatchObject({ ok: false, tampering: 'inserted', seq: k + 2, eventId: 'e-999' });
+        expect(verifyChain(tampered)).toMatchObject({
+          ok: false,
+          tampering: 'inserted',
+          seq: k + 2,
+          eventId: 'e-999',
+        });
       }),
     );
   });
@@ -109,7 +142,12 @@ describe(verifyChain.name, () => {
       fc.property(chainAndInner, ([rows, k]) => {
         const swapped = [...rows];
         [swapped[k], swapped[k + 1]] = [swapped[k + 1]!, swapped[k]!];
-        expect(verifyChain(renumbered(swapped))).toMatchObject({ ok: false, tampering: 'reordered', seq: k + 1, eventId: `e-${k + 2}` });
+        expect(verifyChain(renumbered(swapped))).toMatchObject({
+          ok: false,
+          tampering: 'reordered',
+          seq: k + 1,
+          eventId: `e-${k + 2}`,
+        });
       }),
     );
   });
@@ -117,10 +155,17 @@ describe(verifyChain.name, () => {
   it('detects a cut tail only against a checkpoint: truncated', () => {
     fc.assert(
       fc.property(chainAndInner, ([rows, k]) => {
-        const checkpoint = { treeSize: rows.length, headHash: rows.at(-1)!.hash };
+        const checkpoint = {
+          treeSize: rows.length,
+          headHash: rows.at(-1)!.hash,
+        };
         const cut = rows.slice(0, k + 1);
         expect(verifyChain(cut).ok).toBe(true); // the chain alone cannot tell
-        expect(verifyChain(cut, [checkpoint])).toMatchObject({ ok: false, tampering: 'truncated', seq: rows.length });
+        expect(verifyChain(cut, [checkpoint])).toMatchObject({
+          ok: false,
+          tampering: 'truncated',
+          seq: rows.length,
+        });
       }),
     );
   });
@@ -128,10 +173,17 @@ describe(verifyChain.name, () => {
   it('detects a chain recomputed after a change only against a checkpoint: diverged', () => {
     fc.assert(
       fc.property(chainAndInner, ([rows, k]) => {
-        const checkpoint = { treeSize: rows.length, headHash: rows.at(-1)!.hash };
+        const checkpoint = {
+          treeSize: rows.length,
+          headHash: rows.at(-1)!.hash,
+        };
         const recomputed = chainOf(rows.map((row, i) => (i === k ? { forged: true } : row.data)));
         expect(verifyChain(recomputed).ok).toBe(true); // consistent in itself
-        expect(verifyChain(recomputed, [checkpoint])).toMatchObject({ ok: false, tampering: 'diverged', seq: rows.length });
+        expect(verifyChain(recomputed, [checkpoint])).toMatchObject({
+          ok: false,
+          tampering: 'diverged',
+          seq: rows.length,
+        });
       }),
     );
   });
