@@ -22,6 +22,7 @@ export * from './lib/shared/request-context';
 export * from './lib/claims/numeric-date';
 export * from './lib/claims/limited-access-token.claims';
 export * from './lib/claims/internal-access-token.claims';
+export * from './lib/claims/audit-checkpoint.claims';
 
 // Event contracts, ALL_EVENTS and the registry.
 export * from './lib/events';

@@ -55,6 +55,16 @@ export {
   type ResourceTokenInput,
 } from './lib/resource-token';
 
+// Signed audit checkpoints (the audit service's statements about its hash chain).
+export {
+  signAuditCheckpoint,
+  verifyCheckpointSequence,
+  checkpointDigest,
+  CheckpointSequenceError,
+  FIRST_CHECKPOINT_PREV,
+  type AuditCheckpointInput,
+} from './lib/audit-checkpoint';
+
 // DPoP (RFC 9449): proof verification and replay detection for sender-constrained tokens.
 export {
   verifyDpopProof,

@@ -59,7 +59,8 @@ export type TokenProfile<C> = {
   readonly typ: string;
   readonly schema: z.ZodType<C>;
   readonly requiredClaims: readonly string[];
-  readonly maxTokenAgeSeconds: number;
+  /** Oldest `iat` accepted; unset for signed records that never expire (audit checkpoints). */
+  readonly maxTokenAgeSeconds?: number;
 };
 
 const COMPACT_JWS = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/;
