@@ -4,7 +4,10 @@ export * from './lib/audit.table';
 export { chainHash, GENESIS_HASH, type ChainedEvent, type StoredChainRow } from './lib/audit-chain';
 export {
   firstBrokenLink,
+  verifyAuditLog,
   verifyChain,
+  type AuditLogEvidence,
+  type AuditLogVerdict,
   type ChainCheckpoint,
   type ChainTampering,
   type ChainVerdict,

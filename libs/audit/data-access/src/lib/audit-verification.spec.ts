@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
-import { verifyChain, type SequencedChainRow } from './audit-verification';
+import { generateSigningKey, KeyRing, signAuditCheckpoint } from '@latchkey/tokens';
+import { verifyAuditLog, verifyChain, type SequencedChainRow } from './audit-verification';
 
 const T0 = Date.parse('2026-11-29T00:00:00.000Z');
 
@@ -192,5 +193,38 @@ describe(verifyChain.name, () => {
     const rows = chainOf([{ a: 1 }, { a: 2 }]);
     const orphan = rowOf(1, 'a'.repeat(64), event(1, { a: 1 }));
     expect(verifyChain([orphan, ...rows.slice(1).map((r) => ({ ...r, seq: 2 }))])).toMatchObject({ ok: false, tampering: 'inserted', seq: 1 });
+  });
+});
+
+describe(verifyAuditLog.name, () => {
+  const ISSUER = 'https://audit.latchkey.test';
+
+  async function evidence() {
+    const key = await generateSigningKey('EdDSA');
+    const rows = chainOf(Array.from({ length: 12 }, (_, i) => ({ i })));
+    const checkpoints: string[] = [];
+    for (const size of [0, 5, 12]) {
+      const signed = await signAuditCheckpoint(
+        { issuer: ISSUER, treeSize: size, headHash: size === 0 ? GENESIS_HASH : rows[size - 1]!.hash, previous: checkpoints.at(-1), now: new Date() },
+        key,
+      );
+      checkpoints.push(signed.token);
+    }
+    return { rows, checkpoints, trust: { keys: new KeyRing([{ key, status: 'active' }]).publicJwks(), issuer: ISSUER } };
+  }
+
+  it('verifies the rows against checkpoints checked with the public key alone', async () => {
+    const { rows, checkpoints, trust } = await evidence();
+    expect(await verifyAuditLog({ rows, checkpoints }, trust)).toEqual({ ok: true, rows: 12, anchored: 12 });
+  });
+
+  it('names a checkpoint that was dropped, and a tail cut below the checkpoints', async () => {
+    const { rows, checkpoints, trust } = await evidence();
+    expect(await verifyAuditLog({ rows, checkpoints: [checkpoints[0]!, checkpoints[2]!] }, trust)).toMatchObject({
+      ok: false,
+      tampering: 'checkpoint',
+      checkpoint: 2,
+    });
+    expect(await verifyAuditLog({ rows: rows.slice(0, 8), checkpoints }, trust)).toMatchObject({ ok: false, tampering: 'truncated', seq: 12 });
   });
 });

@@ -1,3 +1,4 @@
+import { CheckpointSequenceError, verifyCheckpointSequence, type VerificationKeys } from '@latchkey/tokens';
 import { chainHash, GENESIS_HASH, type StoredChainRow } from './audit-chain';
 
 /** A stored row with its place in the stored order (`seq` is gap-free as written: a bigserial under the chain's lock). */
@@ -146,4 +147,39 @@ function checkpointVerdict(rows: readonly SequencedChainRow[], checkpoints: read
 
 function broken(tampering: ChainTampering, row: SequencedChainRow, detail: string): ChainVerdict {
   return { ok: false, tampering, seq: row.seq, eventId: row.event_id, detail };
+}
+
+/** A whole audit log to check: its rows in stored order and its checkpoints in signing order. */
+export interface AuditLogEvidence {
+  readonly rows: readonly SequencedChainRow[];
+  /** Compact JWS checkpoints (`lk-audit-checkpoint+jwt`), oldest first. */
+  readonly checkpoints: readonly string[];
+}
+
+/** The verdict on a log, with the checkpoint that failed when the checkpoints themselves do not verify. */
+export type AuditLogVerdict =
+  | ChainVerdict
+  | { readonly ok: false; readonly tampering: 'checkpoint'; readonly checkpoint: number; readonly detail: string };
+
+/**
+ * Verifies an audit log with nothing but the audit service's public keys:
+ * first the checkpoints (signatures, links, growing tree), then the chain
+ * against them (verifyChain). This is what `latchkey audit verify` runs
+ * over the database or an NDJSON export.
+ */
+export async function verifyAuditLog(
+  evidence: AuditLogEvidence,
+  trust: { readonly keys: VerificationKeys; readonly issuer: string },
+): Promise<AuditLogVerdict> {
+  let claims;
+  try {
+    claims = await verifyCheckpointSequence(evidence.checkpoints, trust);
+  } catch (error) {
+    if (!(error instanceof CheckpointSequenceError)) throw error;
+    return { ok: false, tampering: 'checkpoint', checkpoint: error.index + 1, detail: error.message };
+  }
+  return verifyChain(
+    evidence.rows,
+    claims.map((c) => ({ treeSize: c.tree_size, headHash: c.head_hash })),
+  );
 }
