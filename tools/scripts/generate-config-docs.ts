@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, platformConfig, renderConfigDocs, servicePortConfig, type ConfigSlice } from '@latchkey/config';
 import { limitedAccessConfig } from '@latchkey/access-guards';
+import { auditConfig } from '@latchkey/audit/feature';
 import { faceApiConfig } from '@latchkey/face-api/feature';
 import { issuerConfig } from '@latchkey/issuer/feature';
 import { spoolConfig } from '@latchkey/messaging';
@@ -22,6 +23,7 @@ const SLICES: readonly ConfigSlice[] = [
   faceApiConfig,
   limitedAccessConfig,
   spoolConfig,
+  auditConfig,
 ];
 
 const HEADER = `# Configuration

@@ -5,6 +5,7 @@ import { LatIssuedV1, LatUsedV1 } from '@latchkey/contracts';
 import { aLatIssued, aLatUsed } from '@latchkey/contracts/testing';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+import { generateSigningKey } from '@latchkey/tokens';
 
 interface Row extends Record<string, unknown> {
   event_id: string;
@@ -22,7 +23,8 @@ describeWithInfrastructure('audit service (real Kafka, real PostgreSQL)', () => 
   let service: ServiceUnderTest;
 
   beforeAll(async () => {
-    service = await startServiceUnderTest('audit', AuditModule);
+    const key = await generateSigningKey('EdDSA');
+    service = await startServiceUnderTest('audit', AuditModule, { env: { LATCHKEY_AUDIT_SIGNING_KEY: JSON.stringify(key.privateJwk) } });
   });
 
   afterAll(async () => {

@@ -13,6 +13,7 @@ import { canonicalResourceId } from './lib/shared/azure-resource-id';
 import {
   AbuseAlertV1,
   AccessRevocationV1,
+  AuditCheckpointV1,
   ExchangeCompletedV1,
   ExchangeDeniedV1,
   IdentityCreatedV1,
@@ -209,6 +210,18 @@ export function anAccessRevocation(
   };
 }
 
+/** Data of an `audit.checkpoint` event (its JWS is well-formed, not signed by any real key). */
+export function anAuditCheckpoint(overrides: Overrides<typeof AuditCheckpointV1> = {}): Input<typeof AuditCheckpointV1> {
+  const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return {
+    issuer: 'https://audit.latchkey.test',
+    treeSize: 42,
+    headHash: 'a'.repeat(64),
+    checkpoint: `${segment({ alg: 'EdDSA', typ: 'lk-audit-checkpoint+jwt' })}.${segment({ tree_size: 42 })}.${'s'.repeat(86)}`,
+    ...overrides,
+  };
+}
+
 /** Valid claims of a limited access token: one hour, Face.Identification. */
 export function aLatClaims(overrides: Partial<LimitedAccessTokenClaims> = {}): LimitedAccessTokenClaims {
   const now = Math.floor(Date.now() / 1000);
@@ -258,6 +271,7 @@ const FACTORIES: ReadonlyMap<string, () => object> = new Map<string, () => objec
   [RbacDeniedV1.type, anRbacDenied],
   [AbuseAlertV1.type, anAbuseAlert],
   [AccessRevocationV1.type, anAccessRevocation],
+  [AuditCheckpointV1.type, anAuditCheckpoint],
 ]);
 
 /** The factory for `definition`'s data, if it is a platform event. */

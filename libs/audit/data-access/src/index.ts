@@ -13,7 +13,8 @@ export {
   type ChainVerdict,
   type SequencedChainRow,
 } from './lib/audit-verification';
-export { AuditEventRepository } from './lib/audit-event.repository';
+export { AUDIT_CHAIN_LOCK, AuditEventRepository, type ChainHead } from './lib/audit-event.repository';
+export { AuditCheckpointRepository, type StoredCheckpoint } from './lib/audit-checkpoint.repository';
 
 /** The audit service's Postgres schema and its checked-in migrations. */
 export const AUDIT_SCHEMA = 'audit';

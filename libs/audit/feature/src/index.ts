@@ -1,1 +1,3 @@
 export { AuditModule } from './lib/audit.module';
+export { auditConfig } from './lib/audit.config';
+export { AuditCheckpointer } from './lib/checkpoints/audit-checkpointer';

@@ -14,6 +14,7 @@ export const Topics = {
   RbacDenied: 'rbac.denied',
   AbuseAlert: 'abuse.alert',
   AccessRevocation: 'access.revocation',
+  AuditCheckpoint: 'audit.checkpoint',
 } as const;
 
 /** One of the platform's topics. */

@@ -1,16 +1,16 @@
 import { CheckpointSequenceError, verifyCheckpointSequence, type VerificationKeys } from '@latchkey/tokens';
 import { chainHash, GENESIS_HASH, type StoredChainRow } from './audit-chain';
 
-/** A stored row with its place in the stored order (`seq` is gap-free as written: a bigserial under the chain's lock). */
+/** A stored row with its place in the chain: `seq` numbers rows 1..n as they were appended (AuditEventRepository). */
 export interface SequencedChainRow extends StoredChainRow {
   readonly seq: number;
 }
 
 /** What a signed checkpoint commits to (its signature is checked before it gets here). */
 export interface ChainCheckpoint {
-  /** Rows in the chain when it was taken. */
+  /** Rows in the chain when it was taken: the `seq` of its head row. */
   readonly treeSize: number;
-  /** The `hash` of row number `treeSize` (1-based), or the genesis hash for an empty chain. */
+  /** The `hash` of row `treeSize`, or the genesis hash for an empty chain. */
   readonly headHash: string;
 }
 
@@ -116,31 +116,31 @@ export function firstBrokenLink(rows: readonly StoredChainRow[]): number {
 }
 
 function checkpointVerdict(rows: readonly SequencedChainRow[], checkpoints: readonly ChainCheckpoint[]): ChainVerdict {
+  // A checkpoint's tree size is the seq of its head row (rows are numbered 1..n as appended).
+  const bySeq = new Map(rows.map((row) => [row.seq, row]));
+  const lastSeq = rows.at(-1)?.seq ?? 0;
   let anchored = 0;
-  let anchoredSeq = 0;
   for (const checkpoint of [...checkpoints].sort((a, b) => a.treeSize - b.treeSize)) {
-    if (checkpoint.treeSize > rows.length) {
-      const last = rows.at(-1);
+    if (checkpoint.treeSize > lastSeq) {
       return {
         ok: false,
         tampering: 'truncated',
         seq: checkpoint.treeSize,
         eventId: null,
-        detail: `a checkpoint counted ${checkpoint.treeSize} rows; the store ends at ${last?.seq ?? 0}`,
+        detail: `a checkpoint counted ${checkpoint.treeSize} rows; the store ends at ${lastSeq}`,
       };
     }
-    const head = checkpoint.treeSize === 0 ? undefined : rows[checkpoint.treeSize - 1];
+    const head = checkpoint.treeSize === 0 ? undefined : bySeq.get(checkpoint.treeSize);
     if ((head?.hash ?? GENESIS_HASH) !== checkpoint.headHash) {
       return {
         ok: false,
         tampering: 'diverged',
-        seq: head?.seq ?? 0,
+        seq: checkpoint.treeSize,
         eventId: head?.event_id ?? null,
-        detail: `row ${head?.seq ?? 0} does not carry the head hash its checkpoint signed: a row after ${anchoredSeq} was changed and the chain recomputed from it`,
+        detail: `row ${checkpoint.treeSize} does not carry the head hash its checkpoint signed: a row after ${anchored} was changed and the chain recomputed from it`,
       };
     }
     anchored = checkpoint.treeSize;
-    anchoredSeq = head?.seq ?? 0;
   }
   return { ok: true, rows: rows.length, anchored };
 }

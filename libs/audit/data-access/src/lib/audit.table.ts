@@ -1,4 +1,4 @@
-import { bigserial, index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
 import { defineInboxTable, defineOutboxTable } from '@latchkey/persistence';
 
 /** The audit service's own schema. */
@@ -28,6 +28,20 @@ export const events = auditSchema.table(
   },
   (t) => [index('events_type_time_idx').on(t.type, t.time)],
 );
+
+/**
+ * Signed checkpoints, in signing order: the audit service's statements that
+ * row `tree_size` of the chain had hash `head_hash` (the compact JWS in
+ * `token`, linked to the previous one). Also published on
+ * `audit.checkpoint`, so a copy lives outside this database.
+ */
+export const checkpoints = auditSchema.table('checkpoints', {
+  seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+  treeSize: bigint('tree_size', { mode: 'number' }).notNull(),
+  headHash: text('head_hash').notNull(),
+  token: text('token').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const outbox = defineOutboxTable(auditSchema);
 export const inbox = defineInboxTable(auditSchema);

@@ -1,9 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { AccessRevocationV1, LatUsedV1, type EventDefinition, type EventEnvelope } from '@latchkey/contracts';
+import { AccessRevocationV1, ALL_EVENTS, AuditCheckpointV1, LatUsedV1, type EventDefinition, type EventEnvelope } from '@latchkey/contracts';
 import { anEnvelope, TEST_SOURCE } from '@latchkey/contracts/testing';
 import type { AuditEventRepository } from '@latchkey/audit/data-access';
 import type { ReceivedEvent } from '@latchkey/messaging';
-import { AuditIngestConsumer } from './audit-ingest.consumer';
+import { AUDITED_EVENTS, AuditIngestConsumer } from './audit-ingest.consumer';
 
 type Appended = Parameters<AuditEventRepository['append']>[0];
 
@@ -81,5 +81,12 @@ describe(AuditIngestConsumer.name, () => {
     store.append = () => Promise.reject(new Error('database down'));
 
     await expect(consumer.handle(received(LatUsedV1, anEnvelope(LatUsedV1)))).rejects.toThrow('database down');
+  });
+});
+
+describe('AUDITED_EVENTS', () => {
+  it('is every platform event except the audit service’s own checkpoints', () => {
+    expect(AUDITED_EVENTS).not.toContain(AuditCheckpointV1);
+    expect(AUDITED_EVENTS).toHaveLength(ALL_EVENTS.length - 1);
   });
 });

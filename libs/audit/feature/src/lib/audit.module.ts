@@ -1,15 +1,27 @@
 import { Module } from '@nestjs/common';
-import { AUDIT_MIGRATIONS, AUDIT_SCHEMA, AuditEventRepository } from '@latchkey/audit/data-access';
+import { AUDIT_MIGRATIONS, AUDIT_SCHEMA, AuditCheckpointRepository, AuditEventRepository } from '@latchkey/audit/data-access';
+import { ConfigSliceModule } from '@latchkey/config';
 import { MessagingModule } from '@latchkey/messaging';
-import { PersistenceModule } from '@latchkey/persistence';
+import { Database, PersistenceModule } from '@latchkey/persistence';
+import { auditConfig } from './audit.config';
 import { AuditIngestConsumer } from './audit-ingest.consumer';
+import { AuditCheckpointer } from './checkpoints/audit-checkpointer';
+import { AuditKeysController } from './checkpoints/audit-keys.controller';
+import { AuditSigningKey } from './checkpoints/audit-signing-key';
 
-/** The tamper-evident event store; queries, checkpoints and verification arrive with the audit issue. */
+/**
+ * The tamper-evident event store: ingestion into the hash chain, signed
+ * checkpoints (stored and published on `audit.checkpoint`) and the public
+ * key that verifies them. Queries, exports and the ISV feed arrive with the
+ * rest of the audit issue.
+ */
 @Module({
   imports: [
+    ConfigSliceModule.forSlice(auditConfig),
     PersistenceModule.forService({ schema: AUDIT_SCHEMA, migrationsFolder: AUDIT_MIGRATIONS }),
-    MessagingModule.forService({ service: 'audit' }),
+    MessagingModule.forService({ service: 'audit', outbox: { schema: AUDIT_SCHEMA, database: Database } }),
   ],
-  providers: [AuditEventRepository, AuditIngestConsumer],
+  controllers: [AuditKeysController],
+  providers: [AuditEventRepository, AuditCheckpointRepository, AuditSigningKey, AuditCheckpointer, AuditIngestConsumer],
 })
 export class AuditModule {}

@@ -1,6 +1,7 @@
 import { EventRegistry } from '../registry';
 import { AbuseAlertV1 } from './abuse-alert.v1';
 import { AccessRevocationV1 } from './access-revocation.v1';
+import { AuditCheckpointV1 } from './audit-checkpoint.v1';
 import { ExchangeCompletedV1 } from './exchange-completed.v1';
 import { ExchangeDeniedV1 } from './exchange-denied.v1';
 import { IdentityCreatedV1 } from './identity-created.v1';
@@ -13,6 +14,7 @@ import { RbacDeniedV1 } from './rbac-denied.v1';
 
 export * from './abuse-alert.v1';
 export * from './access-revocation.v1';
+export * from './audit-checkpoint.v1';
 export * from './exchange-completed.v1';
 export * from './exchange-denied.v1';
 export * from './identity-created.v1';
@@ -36,6 +38,7 @@ export const ALL_EVENTS = [
   RbacDeniedV1,
   AbuseAlertV1,
   AccessRevocationV1,
+  AuditCheckpointV1,
 ] as const;
 
 /** One of the platform's event contracts. */
