@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { AUDIT_CHAIN_LOCK, chainHash, verifyAuditLog, type AuditLogVerdict, type SequencedChainRow } from '@latchkey/audit/data-access';
 import { AuditModule } from '@latchkey/audit/feature';
 import { AuditCheckpointV1, LatUsedV1, type EventData } from '@latchkey/contracts';
@@ -11,6 +16,21 @@ import { generateSigningKey, type PublicJwks } from '@latchkey/tokens';
 const AUDIT_URL = 'https://audit.latchkey.test';
 const ROWS = 'SELECT seq, event_id, type, topic, source, subject, time, data, prev_hash, hash FROM audit.events ORDER BY seq';
 const ROLLBACK = new Error('rollback: the store must stay untouched');
+const ROOT = resolve(__dirname, '../../..');
+
+/** Runs `latchkey` as an operator would (tools/cli/latchkey.ts); never rejects, returns the exit code and output. */
+async function latchkey(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)('npx', ['tsx', 'tools/cli/latchkey.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'], HOME: process.env['HOME'] },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failed.code === 'number' ? failed.code : -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
 
 /**
  * Signed checkpoints on the real audit service (real Kafka, real PostgreSQL): taken every few events and
@@ -92,7 +112,7 @@ describeWithInfrastructure('audit checkpoints and verification (real Kafka, real
     expect(verdict.ok && verdict.anchored).toBeGreaterThanOrEqual(7);
   });
 
-  it('keeps signing checkpoints while nothing arrives, and publishes each on audit.checkpoint', async () => {
+  it('signs checkpoints on its interval, and publishes each on audit.checkpoint', async () => {
     const before = (await evidence()).checkpoints.length;
     await eventually(async () => (await evidence()).checkpoints.length >= before + 2, { timeoutMs: 15_000, what: 'two more checkpoints' });
     const { checkpoints } = await evidence();
@@ -166,6 +186,69 @@ describeWithInfrastructure('audit checkpoints and verification (real Kafka, real
     if (seq === undefined) expect(!verdict.ok && 'seq' in verdict && verdict.seq).toBeGreaterThan(5);
     else expect(verdict).toMatchObject({ seq });
     expect(await verdictAfter()).toMatchObject({ ok: true }); // rolled back: untouched
+  });
+
+  describe('latchkey audit verify', () => {
+    let dir: string;
+    let jwksFile: string;
+
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'latchkey-audit-verify-'));
+      jwksFile = join(dir, 'jwks.json');
+      await writeFile(jwksFile, JSON.stringify(jwks));
+    });
+
+    afterAll(async () => {
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    /** An NDJSON export of the store as it is now (rows and checkpoints from one locked read). */
+    async function exportStore(): Promise<{ rows: string; checkpoints: string; lines: string[] }> {
+      let exported: Awaited<ReturnType<typeof evidence>> | undefined;
+      await service.database.transaction(async (tx) => {
+        await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
+        exported = await evidence(tx);
+      });
+      const lines = (exported?.rows ?? []).map((row) => JSON.stringify(row));
+      const rows = join(dir, `rows-${randomUUID()}.ndjson`);
+      const checkpoints = join(dir, `checkpoints-${randomUUID()}.ndjson`);
+      await writeFile(rows, lines.join('\n') + '\n');
+      await writeFile(checkpoints, (exported?.checkpoints ?? []).map((token) => JSON.stringify({ token })).join('\n') + '\n');
+      return { rows, checkpoints, lines };
+    }
+
+    it('verifies the live store and an untouched export: exit 0', async () => {
+      const live = await latchkey('audit', 'verify', '--database', String(process.env['DATABASE_URL']), '--jwks', jwksFile, '--issuer', AUDIT_URL);
+      expect(live).toMatchObject({ code: 0, stdout: expect.stringMatching(/^verified: \d+ rows, \d+ covered by signed checkpoints/) });
+      const { rows, checkpoints } = await exportStore();
+      const exported = await latchkey(
+        'audit',
+        'verify',
+        '--rows',
+        rows,
+        '--checkpoints',
+        checkpoints,
+        '--jwks',
+        jwksFile,
+        '--issuer',
+        AUDIT_URL,
+        '--json',
+      );
+      expect(exported.code).toBe(0);
+      expect(JSON.parse(exported.stdout)).toMatchObject({ ok: true });
+    });
+
+    it('names an edited row of an export and exits 1; refuses bad arguments with exit 2', async () => {
+      const { rows, checkpoints, lines } = await exportStore();
+      const edited = lines.map((line, i) => (i === 2 ? JSON.stringify({ ...JSON.parse(line), data: { forged: true } }) : line));
+      await writeFile(rows, edited.join('\n') + '\n');
+      const verdict = await latchkey('audit', 'verify', '--rows', rows, '--checkpoints', checkpoints, '--jwks', jwksFile, '--issuer', AUDIT_URL);
+      expect(verdict).toMatchObject({ code: 1, stdout: expect.stringContaining('TAMPERED (modified, row 3') });
+      expect(await latchkey('audit', 'verify', '--rows', rows, '--jwks', jwksFile, '--issuer', AUDIT_URL)).toMatchObject({
+        code: 2,
+        stderr: expect.stringContaining('usage: latchkey audit verify'),
+      });
+    });
   });
 
   it('names a checkpoint deleted from the table', async () => {
