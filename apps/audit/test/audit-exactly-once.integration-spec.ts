@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { firstBrokenLink, type StoredChainRow } from '@latchkey/audit/data-access';
+import { AuditModule } from '@latchkey/audit/feature';
+import { LatIssuedV1, LatRejectedV1, LatUsedV1, type EventDefinition, type EventEnvelope } from '@latchkey/contracts';
+import { aLatIssued, aLatRejected, aLatUsed } from '@latchkey/contracts/testing';
+import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
+import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+import { generateSigningKey } from '@latchkey/tokens';
+
+const DISTINCT = 150;
+
+/**
+ * The issue's first acceptance case: N events published with duplicates and redeliveries, in any order, across
+ * topics and partitions → exactly N distinct rows, and the chain over them verifies.
+ */
+describeWithInfrastructure('audit stores each event exactly once (real Kafka, real PostgreSQL)', () => {
+  let service: ServiceUnderTest;
+
+  beforeAll(async () => {
+    const key = await generateSigningKey('EdDSA');
+    service = await startServiceUnderTest('audit', AuditModule, { env: { LATCHKEY_AUDIT_SIGNING_KEY: JSON.stringify(key.privateJwk) } });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('stores N distinct events once each, whatever the duplicates and the order', async () => {
+    const marker = randomUUID();
+    const kinds: [EventDefinition, () => object][] = [
+      [LatIssuedV1, () => aLatIssued({ isvId: `isv-${marker.slice(0, 8)}` })],
+      [LatUsedV1, () => aLatUsed()],
+      [LatRejectedV1, () => aLatRejected()],
+    ];
+    const distinct: { topic: string; envelope: EventEnvelope }[] = Array.from({ length: DISTINCT }, (_, i) => {
+      const [definition, data] = kinds[i % kinds.length]!;
+      return { topic: definition.topic, envelope: service.bus.envelope(definition, data() as never) };
+    });
+    // Every event once, a third of them again (a producer's retry), a tenth a third time (a redelivery), shuffled.
+    const sends = [...distinct, ...distinct.filter((_, i) => i % 3 === 0), ...distinct.filter((_, i) => i % 10 === 0)];
+    for (let i = sends.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [sends[i], sends[j]] = [sends[j]!, sends[i]!];
+    }
+    for (let i = 0; i < sends.length; i += 20) await service.bus.publishEnvelopes(sends.slice(i, i + 20));
+
+    const ids = distinct.map((d) => d.envelope.id);
+    await eventually(
+      async () => {
+        const [row] = await service.database.query<{ n: string }>('SELECT count(DISTINCT event_id) AS n FROM audit.events WHERE event_id = ANY($1)', [
+          ids,
+        ]);
+        return Number(row?.n) === DISTINCT;
+      },
+      { timeoutMs: 90_000, what: `all ${DISTINCT} events stored` },
+    );
+    // Let any redelivery still in flight land, then count again: duplicates must not appear late either.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const [counts] = await service.database.query<{ rows: string; distinct_ids: string }>(
+      'SELECT count(*) AS rows, count(DISTINCT event_id) AS distinct_ids FROM audit.events WHERE event_id = ANY($1)',
+      [ids],
+    );
+    expect({ rows: Number(counts?.rows), distinct: Number(counts?.distinct_ids) }).toEqual({ rows: DISTINCT, distinct: DISTINCT });
+    const [all] = await service.database.query<{ rows: string; distinct_ids: string }>(
+      'SELECT count(*) AS rows, count(DISTINCT event_id) AS distinct_ids FROM audit.events',
+    );
+    expect(Number(all?.rows)).toBe(Number(all?.distinct_ids));
+    expect(firstBrokenLink(await service.database.query<StoredChainRow & Record<string, unknown>>('SELECT * FROM audit.events ORDER BY seq'))).toBe(-1);
+  });
+});
