@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { firstBrokenLink, type StoredChainRow } from '@latchkey/audit/data-access';
+import { findSecretShapes, firstBrokenLink, type StoredChainRow } from '@latchkey/audit/data-access';
 import { AuditModule } from '@latchkey/audit/feature';
 import { LatIssuedV1, LatRejectedV1, LatUsedV1, type EventDefinition, type EventEnvelope } from '@latchkey/contracts';
 import { aLatIssued, aLatRejected, aLatUsed } from '@latchkey/contracts/testing';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
-import { generateSigningKey } from '@latchkey/tokens';
+import { generateApiKey, generateSigningKey } from '@latchkey/tokens';
 
 const DISTINCT = 150;
 
@@ -23,6 +23,20 @@ describeWithInfrastructure('audit stores each event exactly once (real Kafka, re
 
   afterAll(async () => {
     await service?.stop();
+  });
+
+  it('stores a credential pasted into a request field redacted, and scans clean', async () => {
+    const pasted = `${generateApiKey('isv')} eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4eHh4eHh4eCJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln`;
+    const envelope = service.bus.envelope(LatRejectedV1, aLatRejected({ userAgent: `attacker/1 ${pasted}` }));
+    await service.bus.publishEnvelopes([{ topic: LatRejectedV1.topic, envelope }]);
+    const row = await eventually(
+      async () =>
+        (await service.database.query<{ data: { userAgent: string } }>('SELECT data FROM audit.events WHERE event_id = $1', [envelope.id]))[0] ??
+        false,
+      { timeoutMs: 60_000, what: 'the rejection stored' },
+    );
+    expect(row.data.userAgent).toBe('attacker/1 [redacted:api-key] [redacted:jwt]');
+    expect(findSecretShapes(await service.database.query('SELECT * FROM audit.events'))).toEqual([]);
   });
 
   it('stores N distinct events once each, whatever the duplicates and the order', async () => {
@@ -65,6 +79,10 @@ describeWithInfrastructure('audit stores each event exactly once (real Kafka, re
       'SELECT count(*) AS rows, count(DISTINCT event_id) AS distinct_ids FROM audit.events',
     );
     expect(Number(all?.rows)).toBe(Number(all?.distinct_ids));
-    expect(firstBrokenLink(await service.database.query<StoredChainRow & Record<string, unknown>>('SELECT * FROM audit.events ORDER BY seq'))).toBe(-1);
+    // No secrets stored: nothing credential-shaped in any column of any row.
+    expect(findSecretShapes(await service.database.query('SELECT * FROM audit.events'))).toEqual([]);
+    expect(firstBrokenLink(await service.database.query<StoredChainRow & Record<string, unknown>>('SELECT * FROM audit.events ORDER BY seq'))).toBe(
+      -1,
+    );
   });
 });

@@ -15,6 +15,7 @@ export {
 } from './lib/audit-verification';
 export { AUDIT_CHAIN_LOCK, AuditEventRepository, type ChainHead } from './lib/audit-event.repository';
 export { AuditCheckpointRepository, type StoredCheckpoint } from './lib/audit-checkpoint.repository';
+export { findSecretShapes, redactSecretShapes, type SecretFinding, type SecretShape } from './lib/secret-shapes';
 export { EvidenceFormatError, readEvidenceFromDatabase, readEvidenceFromNdjson } from './lib/audit-evidence';
 
 /** The audit service's Postgres schema and its checked-in migrations. */

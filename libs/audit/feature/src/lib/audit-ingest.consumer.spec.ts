@@ -90,3 +90,17 @@ describe('AUDITED_EVENTS', () => {
     expect(AUDITED_EVENTS).toHaveLength(ALL_EVENTS.length - 1);
   });
 });
+
+describe('AuditIngestConsumer and secrets', () => {
+  beforeAll(() => Logger.overrideLogger(false));
+
+  it('stores a credential-shaped user agent redacted, never as received', async () => {
+    const store = new RecordingEventStore();
+    const consumer = new AuditIngestConsumer(store as unknown as AuditEventRepository);
+    const pasted = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4eHh4eHh4eCJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln';
+    const envelope = anEnvelope(LatUsedV1, { userAgent: `client/1 ${pasted}` });
+    await consumer.handle(received(LatUsedV1, envelope));
+    expect(store.appended[0]?.data).toMatchObject({ userAgent: 'client/1 [redacted:jwt]' });
+    expect(JSON.stringify(store.appended)).not.toContain(pasted);
+  });
+});

@@ -1,0 +1,57 @@
+import { generateApiKey, generateSigningKey, signLimitedAccessToken } from '@latchkey/tokens';
+import { aLatIssued, aLatRejected, aLatUsed, anAccessRevocation } from '@latchkey/contracts/testing';
+import { findSecretShapes, redactSecretShapes } from './secret-shapes';
+
+const RESOURCE = '/subscriptions/0b5c1a3e-2f4d-4e6a-8b7c-9d0e1f2a3b4c/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/face';
+
+describe(findSecretShapes.name, () => {
+  it('finds a real limited access token, API keys of every kind, bearer credentials and private keys, wherever they hide', async () => {
+    const key = await generateSigningKey('EdDSA');
+    const token = (
+      await signLimitedAccessToken(
+        { issuer: 'https://sts.test', isvId: 'isv-a', resourceId: RESOURCE, features: ['Face.Verification'], lifetimeSeconds: 600, now: new Date() },
+        key,
+      )
+    ).token;
+    const value = {
+      note: `copied from a log: ${token}`,
+      nested: [{ isvKey: generateApiKey('isv') }, { [generateApiKey('client')]: 'as a key' }],
+      header: 'Authorization: Bearer 3q2+7wAAAAAAAAAAAAAAAAAAAAAAAA',
+      jwk: JSON.stringify(key.privateJwk),
+      pem: '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI...\n-----END PRIVATE KEY-----',
+    };
+    expect(findSecretShapes(value)).toEqual([
+      { path: '$.note', shape: 'jwt' },
+      { path: '$.nested[0].isvKey', shape: 'api-key' },
+      { path: '$.nested[1].<key>', shape: 'api-key' },
+      { path: '$.header', shape: 'bearer-credential' },
+      { path: '$.jwk', shape: 'private-key' },
+      { path: '$.pem', shape: 'private-key' },
+    ]);
+    expect(JSON.stringify(findSecretShapes(value))).not.toContain(token);
+  });
+
+  it('finds nothing in the identifiers events do carry: ids, jtis, resources, hashes, user agents', () => {
+    for (const data of [aLatIssued(), aLatUsed(), aLatRejected(), anAccessRevocation(), { headHash: 'a'.repeat(64), kid: 'x'.repeat(43) }]) {
+      expect(findSecretShapes(data)).toEqual([]);
+    }
+  });
+});
+
+describe(redactSecretShapes.name, () => {
+  it('replaces each secret-shaped part and keeps the rest, reporting where', () => {
+    const key = generateApiKey('isv');
+    const { value, findings } = redactSecretShapes({
+      userAgent: `curl/8 ${key}`,
+      ok: 'face.verify',
+      n: 3,
+      list: ['Bearer abcdefghijklmnopqrstuvwxyz012345'],
+    });
+    expect(value).toEqual({ userAgent: 'curl/8 [redacted:api-key]', ok: 'face.verify', n: 3, list: ['[redacted:bearer-credential]'] });
+    expect(findings).toEqual([
+      { path: '$.userAgent', shape: 'api-key' },
+      { path: '$.list[0]', shape: 'bearer-credential' },
+    ]);
+    expect(findSecretShapes(value)).toEqual([]);
+  });
+});

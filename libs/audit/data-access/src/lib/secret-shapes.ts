@@ -1,0 +1,69 @@
+/** What a stored value must never contain. */
+export type SecretShape = 'jwt' | 'api-key' | 'bearer-credential' | 'private-key';
+
+const SHAPES: readonly (readonly [SecretShape, RegExp])[] = [
+  // A compact JWS/JWT: its header is base64url JSON, so it starts with `eyJ` (`{"`).
+  ['jwt', /eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/],
+  // The platform's API keys (libs/tokens api-key.ts): a kind prefix and a 43-character base64url body.
+  ['api-key', /\blk_(?:isv|cli|op|app)_[A-Za-z0-9_-]{40,}/],
+  ['bearer-credential', /\bBearer\s+[A-Za-z0-9._~+/=-]{20,}/i],
+  ['private-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----|"d"\s*:\s*"[A-Za-z0-9_-]{40,}"/],
+];
+
+/**
+ * `value` with every secret-shaped substring replaced by `[redacted:<shape>]`
+ * (object keys too), and what was replaced. Events are built from request
+ * fields a caller controls (a user agent, say), so a token can arrive in
+ * one even though no producer ever puts one there on purpose.
+ */
+export function redactSecretShapes(value: unknown, path = '$'): { value: unknown; findings: SecretFinding[] } {
+  if (typeof value === 'string') {
+    const findings: SecretFinding[] = [];
+    let redacted = value;
+    for (const [shape, pattern] of SHAPES) {
+      const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+      if (!global.test(redacted)) continue;
+      redacted = redacted.replace(global, `[redacted:${shape}]`);
+      findings.push({ path, shape });
+    }
+    return { value: redacted, findings };
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, index) => redactSecretShapes(item, `${path}[${index}]`));
+    return { value: items.map((i) => i.value), findings: items.flatMap((i) => i.findings) };
+  }
+  if (value !== null && typeof value === 'object') {
+    const findings: SecretFinding[] = [];
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      const k = redactSecretShapes(key, `${path}.<key>`);
+      const v = redactSecretShapes(item, `${path}.${key}`);
+      out[String(k.value)] = v.value;
+      findings.push(...k.findings, ...v.findings);
+    }
+    return { value: out, findings };
+  }
+  return { value, findings: [] };
+}
+
+/** One secret-shaped string, by where it sits in the value and what it looks like (never the string itself). */
+export interface SecretFinding {
+  readonly path: string;
+  readonly shape: SecretShape;
+}
+
+/**
+ * Every string in `value` (any JSON value, walked in full: object keys
+ * too) that looks like a token, an API key, a bearer credential or a
+ * private key. The audit store keeps identifiers only; a finding means a
+ * producer put a secret into an event. Findings name the path and the
+ * shape, never the match, so they can be logged.
+ */
+export function findSecretShapes(value: unknown, path = '$'): SecretFinding[] {
+  if (typeof value === 'string') return SHAPES.filter(([, pattern]) => pattern.test(value)).map(([shape]) => ({ path, shape }));
+  if (Array.isArray(value)) return value.flatMap((item, index) => findSecretShapes(item, `${path}[${index}]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => [...findSecretShapes(key, `${path}.<key>`), ...findSecretShapes(item, `${path}.${key}`)]);
+  }
+  return [];
+}
