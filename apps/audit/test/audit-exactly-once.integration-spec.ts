@@ -4,7 +4,8 @@ import { AuditModule } from '@latchkey/audit/feature';
 import { LatIssuedV1, LatRejectedV1, LatUsedV1, type EventDefinition, type EventEnvelope } from '@latchkey/contracts';
 import { aLatIssued, aLatRejected, aLatUsed } from '@latchkey/contracts/testing';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
-import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+import { describeWithInfrastructure, eventually, testKafkaBrokers } from '@latchkey/testing';
+import { KafkaTransport } from '@latchkey/messaging';
 import { generateApiKey, generateSigningKey } from '@latchkey/tokens';
 
 const DISTINCT = 150;
@@ -23,6 +24,37 @@ describeWithInfrastructure('audit stores each event exactly once (real Kafka, re
 
   afterAll(async () => {
     await service?.stop();
+  });
+
+  it('keeps a dead-lettered message apart from the chain, once, with its origin, consumer and reason', async () => {
+    const transport = new KafkaTransport({ brokers: testKafkaBrokers() ?? [], clientId: 'test-audit-dlq' });
+    await transport.connect();
+    const id = `unreadable-${randomUUID()}`;
+    try {
+      // Not JSON: the audit's own ingest dead-letters it at once, and its dead-letter ingest records that.
+      await transport.send(
+        [
+          {
+            topic: LatUsedV1.topic,
+            key: 'k',
+            value: Buffer.from('{not json'),
+            headers: { ce_specversion: '1.0', ce_id: id, ce_type: LatUsedV1.type },
+          },
+        ],
+        10_000,
+      );
+    } finally {
+      await transport.close();
+    }
+    const letter = await eventually(
+      async () => (await service.database.query<Record<string, unknown>>('SELECT * FROM audit.dead_letters WHERE event_id = $1', [id]))[0] ?? false,
+      { timeoutMs: 60_000, what: 'the dead letter recorded' },
+    );
+    expect(letter).toMatchObject({ source_topic: 'lat.used', consumer_group: 'audit.ingest', code: 'EVENT.UNREADABLE', event_type: LatUsedV1.type });
+    expect(String(letter['value_sha256'])).toMatch(/^[0-9a-f]{64}$/);
+    expect(await service.database.query('SELECT 1 FROM audit.events WHERE event_id = $1', [id])).toHaveLength(0);
+    const [count] = await service.database.query<{ n: string }>('SELECT count(*) AS n FROM audit.dead_letters WHERE event_id = $1', [id]);
+    expect(Number(count?.n)).toBe(1);
   });
 
   it('stores a credential pasted into a request field redacted, and scans clean', async () => {

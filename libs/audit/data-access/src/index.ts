@@ -15,6 +15,7 @@ export {
 } from './lib/audit-verification';
 export { AUDIT_CHAIN_LOCK, AuditEventRepository, type ChainHead } from './lib/audit-event.repository';
 export { AuditCheckpointRepository, type StoredCheckpoint } from './lib/audit-checkpoint.repository';
+export { DeadLetterRepository, type DeadLetterCount, type DeadLetterRecord } from './lib/dead-letter.repository';
 export { findSecretShapes, redactSecretShapes, type SecretFinding, type SecretShape } from './lib/secret-shapes';
 export { EvidenceFormatError, readEvidenceFromDatabase, readEvidenceFromNdjson } from './lib/audit-evidence';
 

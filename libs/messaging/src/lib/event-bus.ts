@@ -13,7 +13,7 @@ import {
 } from '@latchkey/contracts';
 import { envelopeToMessage } from './codec/cloudevents-codec';
 import { ConsumerPipeline, type ReceivedEvent } from './consumer/consumer-pipeline';
-import type { ConsumerHandle, PartitionProgress, Transport } from './transport/transport';
+import type { ConsumerHandle, MessageHandler, PartitionProgress, Transport } from './transport/transport';
 import { activeTraceContext } from './trace-context';
 
 /** Per-call publish options; the id and trace context are normally derived. */
@@ -132,6 +132,18 @@ export class EventBus {
       topics,
       onMessage: (message) => pipeline.onMessage(message),
     });
+    this.consumers.push(handle);
+    return handle;
+  }
+
+  /**
+   * Consumes `topics` as delivered, without decoding: for dead-letter
+   * topics, whose messages are by definition the ones that did not decode or
+   * could not be handled. Resolving commits; rejecting delivers the message
+   * again. Counted in health and readiness like any consumer.
+   */
+  async subscribeRaw(subscription: { readonly group: string; readonly topics: readonly string[]; readonly handle: MessageHandler }): Promise<ConsumerHandle> {
+    const handle = await this.options.transport.consume({ group: subscription.group, topics: subscription.topics, onMessage: subscription.handle });
     this.consumers.push(handle);
     return handle;
   }

@@ -1,4 +1,4 @@
-import { bigint, bigserial, index, jsonb, pgSchema, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, index, integer, jsonb, pgSchema, text, timestamp, unique } from 'drizzle-orm/pg-core';
 import { defineInboxTable, defineOutboxTable } from '@latchkey/persistence';
 
 /** The audit service's own schema. */
@@ -42,6 +42,31 @@ export const checkpoints = auditSchema.table('checkpoints', {
   token: text('token').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * Dead-lettered messages of every platform topic, counted apart from the
+ * chain: where each came from, which consumer gave up on it and why, and a
+ * digest of its bytes (never the bytes: a message that did not decode may
+ * hold anything). One row per dead-lettering.
+ */
+export const deadLetters = auditSchema.table(
+  'dead_letters',
+  {
+    seq: bigserial('seq', { mode: 'number' }).primaryKey(),
+    sourceTopic: text('source_topic').notNull(),
+    sourcePartition: integer('source_partition').notNull(),
+    sourceOffset: text('source_offset').notNull(),
+    consumerGroup: text('consumer_group').notNull(),
+    code: text('code').notNull(),
+    reason: text('reason').notNull(),
+    eventId: text('event_id'),
+    eventType: text('event_type'),
+    valueSha256: text('value_sha256').notNull(),
+    deadLetteredAt: timestamp('dead_lettered_at', { withTimezone: true }),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [unique('dead_letters_source_unique').on(t.sourceTopic, t.sourcePartition, t.sourceOffset, t.consumerGroup)],
+);
 
 export const outbox = defineOutboxTable(auditSchema);
 export const inbox = defineInboxTable(auditSchema);
