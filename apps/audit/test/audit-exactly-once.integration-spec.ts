@@ -8,17 +8,8 @@ import { describeWithInfrastructure, eventually, testKafkaBrokers } from '@latch
 import { KafkaTransport } from '@latchkey/messaging';
 import { generateApiKey, generateSigningKey } from '@latchkey/tokens';
 
-interface Row extends Record<string, unknown> {
-  event_id: string;
-  type: string;
-  topic: string;
-  source: string;
-  subject: string | null;
-  time: Date;
-  data: unknown;
-  prev_hash: string;
-  hash: string;
-}
+/** A stored row as the driver returns it. */
+type Row = StoredChainRow & Record<string, unknown>;
 
 const DISTINCT = 150;
 
@@ -142,8 +133,6 @@ describeWithInfrastructure('audit service: each event stored exactly once (real 
     expect(Number(all?.rows)).toBe(Number(all?.distinct_ids));
     // No secrets stored: nothing credential-shaped in any column of any row.
     expect(findSecretShapes(await service.database.query('SELECT * FROM audit.events'))).toEqual([]);
-    expect(firstBrokenLink(await service.database.query<StoredChainRow & Record<string, unknown>>('SELECT * FROM audit.events ORDER BY seq'))).toBe(
-      -1,
-    );
+    expect(firstBrokenLink(await service.database.query<Row>('SELECT * FROM audit.events ORDER BY seq'))).toBe(-1);
   });
 });
