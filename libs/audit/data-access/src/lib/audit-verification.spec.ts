@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { chainHash, GENESIS_HASH, type ChainedEvent } from './audit-chain';
 import { generateSigningKey, KeyRing, signAuditCheckpoint } from '@latchkey/tokens';
-import { verifyAuditLog, verifyChain, type SequencedChainRow } from './audit-verification';
+import { firstBrokenLink, verifyAuditLog, verifyChain, type SequencedChainRow } from './audit-verification';
 
 const T0 = Date.parse('2026-11-29T00:00:00.000Z');
 
@@ -226,5 +226,21 @@ describe(verifyAuditLog.name, () => {
       checkpoint: 2,
     });
     expect(await verifyAuditLog({ rows: rows.slice(0, 8), checkpoints }, trust)).toMatchObject({ ok: false, tampering: 'truncated', seq: 12 });
+  });
+});
+
+describe(firstBrokenLink.name, () => {
+  // Rows without seq, as older callers pass them: the stored order is the array order.
+  const chain = () => chainOf([{ a: 1 }, { a: 2 }]).map(({ seq: _seq, ...row }) => row);
+
+  it('accepts an intact chain', () => {
+    expect(firstBrokenLink(chain())).toBe(-1);
+  });
+
+  it('names the first modified, reordered or deleted row', () => {
+    const [a, b] = chain() as [ReturnType<typeof chain>[number], ReturnType<typeof chain>[number]];
+    expect(firstBrokenLink([a, { ...b, data: { forged: true } }])).toBe(1);
+    expect(firstBrokenLink([b, a])).toBe(0);
+    expect(firstBrokenLink([b])).toBe(0);
   });
 });
