@@ -13,7 +13,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { readEvidenceFromDatabase, readEvidenceFromNdjson, verifyAuditLog, type AuditLogEvidence, type AuditLogVerdict } from '@latchkey/audit/data-access';
+import {
+  readEvidenceFromDatabase,
+  readEvidenceFromNdjson,
+  verifyAuditLog,
+  type AuditLogEvidence,
+  type AuditLogVerdict,
+} from '@latchkey/audit/data-access';
 import { openDatabase } from '@latchkey/persistence';
 import type { PublicJwks } from '@latchkey/tokens';
 
@@ -44,8 +50,9 @@ async function loadEvidence(values: { database?: string; rows?: string; checkpoi
 
 function describe(verdict: AuditLogVerdict): string {
   if (verdict.ok) {
-    const unsigned = verdict.rows - verdict.anchored;
-    return `verified: ${verdict.rows} rows, ${verdict.anchored} covered by signed checkpoints${unsigned > 0 ? ` (${unsigned} appended since the latest)` : ''}`;
+    const unsigned = verdict.prunedThrough + verdict.rows - verdict.anchored;
+    const pruned = verdict.prunedThrough > 0 ? ` (rows 1–${verdict.prunedThrough} pruned by retention at a signed checkpoint)` : '';
+    return `verified: ${verdict.rows} rows${pruned}, up to row ${verdict.anchored} covered by signed checkpoints${unsigned > 0 ? ` (${unsigned} appended since the latest)` : ''}`;
   }
   if (verdict.tampering === 'checkpoint') return `TAMPERED (checkpoint ${verdict.checkpoint}): ${verdict.detail}`;
   return `TAMPERED (${verdict.tampering}, row ${verdict.seq}${verdict.eventId ? `, event ${verdict.eventId}` : ''}): ${verdict.detail}`;
@@ -78,7 +85,9 @@ async function main(argv: readonly string[]): Promise<number> {
     throw new UsageError(`unknown command: ${[area, command].filter(Boolean).join(' ') || '(none)'}`);
   } catch (error) {
     // Messages name files, lines and hosts, never row content or keys.
-    process.stderr.write(`latchkey: ${(error as Error).message}\n${error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? USAGE + '\n' : ''}`);
+    process.stderr.write(
+      `latchkey: ${(error as Error).message}\n${error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? USAGE + '\n' : ''}`,
+    );
     return 2;
   }
 }

@@ -7,11 +7,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_PORTS, platformConfig, renderConfigDocs, servicePortConfig, type ConfigSlice } from '@latchkey/config';
-import { limitedAccessConfig } from '@latchkey/access-guards';
+import { limitedAccessConfig, rbacGuardConfig } from '@latchkey/access-guards';
+import {
+  abuseActionsConfig,
+  abuseCasesConfig,
+  abuseDetectorConfig,
+  abuseIssuerConfig,
+  abuseRulesConfig,
+  leakIntakeConfig,
+} from '@latchkey/abuse-detector/feature';
 import { auditConfig } from '@latchkey/audit/feature';
+import { entraConfig, exchangeAdminConfig, exchangeTokensConfig, gatewayConfig } from '@latchkey/exchange/feature';
 import { faceApiConfig } from '@latchkey/face-api/feature';
 import { issuerConfig } from '@latchkey/issuer/feature';
+import { rbacConfig } from '@latchkey/rbac/feature';
 import { spoolConfig } from '@latchkey/messaging';
+import { devIdentityProviderConfig } from '../../apps/standalone/src/dev-identity-provider.config';
 
 const TARGET = join(__dirname, '..', '..', 'docs', 'CONFIG.md');
 
@@ -22,8 +33,21 @@ const SLICES: readonly ConfigSlice[] = [
   issuerConfig,
   faceApiConfig,
   limitedAccessConfig,
+  rbacGuardConfig,
   spoolConfig,
   auditConfig,
+  abuseRulesConfig,
+  abuseActionsConfig,
+  abuseCasesConfig,
+  abuseDetectorConfig,
+  leakIntakeConfig,
+  abuseIssuerConfig,
+  exchangeTokensConfig,
+  exchangeAdminConfig,
+  gatewayConfig,
+  entraConfig,
+  rbacConfig,
+  devIdentityProviderConfig,
 ];
 
 const HEADER = `# Configuration

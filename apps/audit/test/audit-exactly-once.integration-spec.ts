@@ -88,6 +88,39 @@ describeWithInfrastructure('audit service: each event stored exactly once (real 
     expect(Number(count?.n)).toBe(1);
   });
 
+  it('dead-letters only the event PostgreSQL refuses, and stores the rest of its batch', async () => {
+    const jti = randomUUID();
+    // jsonb cannot hold U+0000 (the contract's user agent is any string up to its length): that row fails its batch's insert.
+    const refused = service.bus.envelope(LatUsedV1, aLatUsed({ jti, userAgent: 'nul\u0000agent' }));
+    const neighbours = Array.from({ length: 5 }, () => service.bus.envelope(LatUsedV1, aLatUsed({ jti })));
+    // One key, one partition, in one send: the audit takes them in one batch.
+    await service.bus.publishEnvelopes(
+      [...neighbours.slice(0, 2), refused, ...neighbours.slice(2)].map((envelope) => ({ topic: LatUsedV1.topic, envelope })),
+    );
+    const letter = await eventually(
+      async () =>
+        (
+          await service.database.query<Record<string, unknown>>(
+            "SELECT * FROM audit.dead_letters WHERE event_id = $1 AND consumer_group = 'audit.ingest'",
+            [refused.id],
+          )
+        )[0] ?? false,
+      { timeoutMs: 60_000, what: 'the refused event dead-lettered' },
+    );
+    expect(letter).toMatchObject({ code: 'AUDIT.EVENT_UNSTORABLE', reason: 'the database refused the event as data (SQLSTATE 22P05)' });
+    // The dead letter can commit before the batch's other rows do (the batch is split around the refused row).
+    const stored = await eventually(
+      async () => {
+        const rows = await service.database.query<{ event_id: string }>('SELECT event_id FROM audit.events WHERE event_id = ANY($1)', [
+          [...neighbours, refused].map((e) => e.id),
+        ]);
+        return rows.length >= neighbours.length ? rows : false;
+      },
+      { timeoutMs: 60_000, what: 'the refused event’s neighbours stored' },
+    );
+    expect(stored.map((r) => r.event_id).sort()).toEqual(neighbours.map((e) => e.id).sort());
+  });
+
   it('stores a credential pasted into a request field redacted, and scans clean', async () => {
     const pasted = `${generateApiKey('isv')} eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4eHh4eHh4eCJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln`;
     const envelope = service.bus.envelope(LatRejectedV1, aLatRejected({ userAgent: `attacker/1 ${pasted}` }));

@@ -2,23 +2,42 @@ import { AccessRevocationV1 } from '@latchkey/contracts';
 import { DEMO_CLIENT_ID, ExchangeModule, SeedDemoApplicationUseCase } from '@latchkey/exchange/feature';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+import { generateSigningKey, type SigningKey } from '@latchkey/tokens';
+
+const EXCHANGE_URL = 'https://exchange.latchkey.test';
 
 describeWithInfrastructure('exchange service (real Kafka, real PostgreSQL)', () => {
   let service: ServiceUnderTest;
+  let key: SigningKey;
 
   beforeAll(async () => {
-    service = await startServiceUnderTest('exchange', ExchangeModule);
+    key = await generateSigningKey('ES256');
+    service = await startServiceUnderTest('exchange', ExchangeModule, {
+      env: { LATCHKEY_EXCHANGE_URL: EXCHANGE_URL, LATCHKEY_EXCHANGE_SIGNING_KEY: JSON.stringify(key.privateJwk) },
+    });
   });
 
   afterAll(async () => {
     await service?.stop();
   });
 
+  it('publishes its own signing key and RFC 8414 metadata, so APIs verify its tokens offline', async () => {
+    const jwks = await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    expect(jwks.statusCode).toBe(200);
+    expect(jwks.json<{ keys: { kid: string; d?: string }[] }>().keys).toEqual([expect.objectContaining({ kid: key.kid, alg: 'ES256' })]);
+    expect(jwks.body).not.toContain(String(key.privateJwk['d']));
+    const metadata = await service.handle.app.inject({ method: 'GET', url: '/.well-known/oauth-authorization-server' });
+    expect(metadata.json()).toMatchObject({
+      issuer: EXCHANGE_URL,
+      jwks_uri: `${EXCHANGE_URL}/.well-known/jwks.json`,
+      token_endpoint: `${EXCHANGE_URL}/oauth2/token`,
+    });
+  });
+
   async function enabled(): Promise<boolean | undefined> {
-    const [row] = await service.database.query<{ enabled: boolean }>(
-      'SELECT enabled FROM exchange.oauth_applications WHERE client_id = $1',
-      [DEMO_CLIENT_ID],
-    );
+    const [row] = await service.database.query<{ enabled: boolean }>('SELECT enabled FROM exchange.oauth_applications WHERE client_id = $1', [
+      DEMO_CLIENT_ID,
+    ]);
     return row?.enabled;
   }
 

@@ -60,7 +60,7 @@ describeWithInfrastructure('face-api operator admin API over HTTP (real PostgreS
     });
 
     it('says once at start that the admin API is disabled, naming its variable', () => {
-      const lines = service.logs.filter((line) => String(line['msg']).includes('admin API disabled'));
+      const lines = service.logs.filter((line) => String(line['msg']).includes('break-glass key off'));
       expect(lines).toEqual([expect.objectContaining({ msg: expect.stringContaining('LATCHKEY_FACE_API_OPERATOR_KEY') })]);
     });
   });

@@ -17,7 +17,7 @@ const CLOCK_OFF_MS = 180_000;
  * face-api fetch anything from where the token points.
  *
  * Expired and not-yet-valid tokens come from the real issuer too, run as replicas on the same database (so
- * with the same signing key) on hosts whose clocks are 3 minutes behind or ahead (support/skewed-clock.ts).
+ * with the same signing key) on hosts whose clocks are 3 minutes behind or ahead (libs/service-testing skewed-clock.ts).
  * Waiting out a real 60 s token would cost a minute per run, and re-signing a token with changed times needs
  * the issuer's private key. The tolerance boundaries, to the second, are the unit specs' (limited-access-token
  * .verifier.spec.ts in libs/access-guards, limited-access-token.spec.ts in libs/tokens).

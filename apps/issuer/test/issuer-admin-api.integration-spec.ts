@@ -112,7 +112,7 @@ describeWithInfrastructure('issuer operator admin API over HTTP (real PostgreSQL
     });
 
     it('says once at start that the admin API is disabled', () => {
-      expect(service.logs.filter((line) => String(line['msg']).includes('admin API disabled'))).toHaveLength(1);
+      expect(service.logs.filter((line) => String(line['msg']).includes('break-glass key off'))).toHaveLength(1);
     });
   });
 

@@ -1,10 +1,21 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
-import { ConfigError, loadConfig, platformConfig, registeredConfigSlices, servicePortConfig, validateConfig } from '@latchkey/config';
+import {
+  ConfigError,
+  loadConfig,
+  loadServicePort,
+  platformConfig,
+  registeredConfigSlices,
+  servicePortConfig,
+  validateConfig,
+} from '@latchkey/config';
 import { createServiceApp, handleShutdownSignals, waitUntilReady, type ServiceHandle } from '@latchkey/http';
 import { setServiceName } from '@latchkey/telemetry';
 import { seedDemo } from './demo-credentials';
+import { devIdentityProviderConfig } from './dev-identity-provider.config';
+import { DEV_IDP_NOTICE, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
+import { serviceAddresses, supplyUnsetVariables } from './supply-environment';
 import { printWelcome } from './welcome';
 import { SERVICES } from './services';
 
@@ -16,21 +27,29 @@ const READINESS_POLL_MS = 100;
  * its own port, sharing one embedded database (a schema each) and, without
  * KAFKA_BROKERS, the in-process bus. Prints `<name> ready on <url>` per
  * service once its readiness checks pass, seeds the demo records, and stops
- * everything on SIGINT/SIGTERM (services in reverse start order).
+ * everything on SIGINT/SIGTERM (services in reverse start order). It tells
+ * the services where the exchange and the rbac service listen (their admin
+ * APIs' guards need both) and the exchange's gateway where the sample API
+ * (testapi) listens (supply-environment.ts), and unless
+ * LATCHKEY_STANDALONE_DEV_IDP=false it first starts the development identity
+ * provider and points the exchange at it (variables the user set are kept).
  */
 export async function runStandalone(): Promise<void> {
   const started: ServiceHandle[] = [];
+  let devIdp: DevIdentityProvider | undefined;
   const shutdown = async () => {
     for (const handle of [...started].reverse()) await handle.close();
+    await devIdp?.stop();
   };
   try {
-    validateConfig([platformConfig, ...SERVICES.map((s) => servicePortConfig(s.name)), ...registeredConfigSlices()]);
+    validateConfig([platformConfig, devIdentityProviderConfig, ...SERVICES.map((s) => servicePortConfig(s.name)), ...registeredConfigSlices()]);
     const config = loadConfig(platformConfig);
-    // One process, one trace resource: spans of all six services share it.
+    const devIdpConfig = loadConfig(devIdentityProviderConfig);
+    // One process, one trace resource: spans of all the services share it.
     setServiceName('standalone');
     const logDir = join(config.LATCHKEY_DATA_DIR, 'logs');
     await mkdir(logDir, { recursive: true });
-    // Six services' JSON logs would bury the ready lines: they go to one file
+    // Seven services' JSON logs would bury the ready lines: they go to one file
     // here (a service run on its own logs to stdout, as a container should).
     const logFile = join(logDir, 'standalone.log');
     const logStream = pino.destination({ dest: logFile, mkdir: true, sync: false });
@@ -38,6 +57,17 @@ export async function runStandalone(): Promise<void> {
       await shutdown();
       logStream.flushSync();
     });
+    // Variables the user set are kept (a deployment-like setup may point the services elsewhere); the welcome text
+    // names those that change what it says (the gateway's upstreams, the identity provider the exchange trusts).
+    const ports = { exchange: loadServicePort('exchange'), rbac: loadServicePort('rbac'), testapi: loadServicePort('testapi') };
+    let keptVariables: string[] = supplyUnsetVariables(serviceAddresses(config.LATCHKEY_HOST, ports)).filter(
+      (name) => name === 'LATCHKEY_EXCHANGE_UPSTREAMS',
+    );
+    if (devIdpConfig.LATCHKEY_STANDALONE_DEV_IDP) {
+      devIdp = await startDevIdentityProvider({ port: devIdpConfig.LATCHKEY_STANDALONE_DEV_IDP_PORT, log: pino({ name: 'dev-idp' }, logStream) });
+      keptVariables = [...keptVariables, ...supplyUnsetVariables(devIdp.exchangeEnvironment)];
+      process.stdout.write(`development identity provider on ${devIdp.url} (${DEV_IDP_NOTICE})\n`);
+    }
     for (const service of SERVICES) {
       const handle = await createServiceApp({ name: service.name, module: service.module, logStream });
       started.push(handle);
@@ -46,8 +76,8 @@ export async function runStandalone(): Promise<void> {
     }
     const urls = Object.fromEntries(started.map((h) => [h.name, h.url]));
     const apps = new Map(started.map((h) => [h.name, h.app]));
-    const seeded = await seedDemo(apps, urls, config.LATCHKEY_DATA_DIR);
-    printWelcome(seeded.credentials, seeded.path, seeded.created, logFile);
+    const seeded = await seedDemo(apps, urls, devIdp, config.LATCHKEY_DATA_DIR);
+    printWelcome(seeded.credentials, seeded.path, seeded.created, logFile, keptVariables);
   } catch (error) {
     // A bad configuration is the operator's to fix: say what, without a stack.
     const message = error instanceof ConfigError ? error.message : `start failed: ${(error as Error).message}`;

@@ -7,7 +7,7 @@ export {
   type ConfigSlice,
   type Env,
 } from './lib/config-slice';
-export { envBoolean, envEnum, envHostPortList, envInteger, envPort, envPostgresUrl, envString, envUrl } from './lib/config-fields';
+export { envBoolean, envEnum, envHostPortList, envInteger, envJson, envPort, envPostgresUrl, envString, envUrl } from './lib/config-fields';
 export { ConfigError, type ConfigIssue } from './lib/config-error';
 export { loadConfig, loadConfigs, validateConfig } from './lib/load-config';
 export { renderConfigDocs } from './lib/config-docs';

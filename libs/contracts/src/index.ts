@@ -8,6 +8,7 @@ export * from './lib/registry';
 
 // Errors.
 export * from './lib/latchkey-error';
+export { describeInputIssue } from './lib/describe-input-issue';
 export * from './lib/error-codes';
 
 // Shared schemas.
@@ -23,6 +24,10 @@ export * from './lib/claims/numeric-date';
 export * from './lib/claims/limited-access-token.claims';
 export * from './lib/claims/internal-access-token.claims';
 export * from './lib/claims/audit-checkpoint.claims';
+export * from './lib/claims/isv-assertion.claims';
+export * from './lib/claims/audit-feed-token.claims';
+export * from './lib/claims/isv-cases-token.claims';
 
 // Event contracts, ALL_EVENTS and the registry.
 export * from './lib/events';
+export * from './lib/rbac/admin-permissions';

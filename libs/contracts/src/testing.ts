@@ -12,6 +12,7 @@ import type { LimitedAccessTokenClaims } from './lib/claims/limited-access-token
 import { canonicalResourceId } from './lib/shared/azure-resource-id';
 import {
   AbuseAlertV1,
+  AbuseCaseV1,
   AccessRevocationV1,
   AuditCheckpointV1,
   ExchangeCompletedV1,
@@ -195,6 +196,24 @@ export function anAbuseAlert(overrides: Overrides<typeof AbuseAlertV1> = {}): In
   };
 }
 
+/** Data of an `abuse.case` event: a case just opened by an alert about one client, deadline in a day. */
+export function anAbuseCase(overrides: Overrides<typeof AbuseCaseV1> = {}): Input<typeof AbuseCaseV1> {
+  return {
+    caseId: randomUUID(),
+    transition: 'opened',
+    status: 'open',
+    isvId: `isv-${shortId()}`,
+    resourceId: aResourceId().toLowerCase(),
+    severity: 'critical',
+    alertId: randomUUID(),
+    actor: { kind: 'detector', id: 'abuse-detector' },
+    reason: 'a token issued for this client was presented on another resource',
+    deadlineAt: isoIn(86_400_000),
+    at: isoIn(0),
+    ...overrides,
+  };
+}
+
 /** Data of an `access.revocation` event: an ISV client revoked by a rule, as of now. */
 export function anAccessRevocation(
   overrides: Overrides<typeof AccessRevocationV1> = {},
@@ -270,6 +289,7 @@ const FACTORIES: ReadonlyMap<string, () => object> = new Map<string, () => objec
   [RbacChangedV1.type, anRbacChanged],
   [RbacDeniedV1.type, anRbacDenied],
   [AbuseAlertV1.type, anAbuseAlert],
+  [AbuseCaseV1.type, anAbuseCase],
   [AccessRevocationV1.type, anAccessRevocation],
   [AuditCheckpointV1.type, anAuditCheckpoint],
 ]);

@@ -5,6 +5,7 @@ import {
   Injectable,
   Module,
   Post,
+  Query,
   UseGuards,
   type CanActivate,
   type OnApplicationShutdown,
@@ -61,6 +62,13 @@ class DenyAll implements CanActivate {
 export class DemoController {
   @Get('ok')
   ok(): { ok: true } {
+    return { ok: true };
+  }
+
+  /** Answers after `ms` milliseconds: a request still in flight when shutdown starts. */
+  @Get('slow')
+  async slow(@Query('ms') ms: string): Promise<{ ok: true }> {
+    await new Promise((resolve) => setTimeout(resolve, Number(ms)));
     return { ok: true };
   }
 

@@ -5,6 +5,7 @@ export type {
   ConsumerHandle,
   ConsumeSpec,
   MessageHandler,
+  BatchHandler,
   PartitionProgress,
 } from './lib/transport/transport';
 export { DeadlineExceededError } from './lib/transport/deadline';
@@ -12,7 +13,15 @@ export { envelopeToMessage, messageToRawEnvelope } from './lib/codec/cloudevents
 export { InProcessBroker, BrokerUnavailableError } from './lib/in-process/in-process-broker';
 export { InProcessTransport } from './lib/in-process/in-process-transport';
 export { KafkaTransport, type KafkaTransportOptions } from './lib/kafka/kafka-transport';
-export { EventBus, platformTopics, type EventBusOptions, type PublishOptions, type Subscription, type BusHealth } from './lib/event-bus';
+export {
+  EventBus,
+  platformTopics,
+  type BatchSubscription,
+  type EventBusOptions,
+  type PublishOptions,
+  type Subscription,
+  type BusHealth,
+} from './lib/event-bus';
 export { isEvent, type ReceivedEvent } from './lib/consumer/consumer-pipeline';
 export { NonRetriableEventError } from './lib/consumer/handler-errors';
 export { DlqHeaders } from './lib/consumer/dead-letter';
@@ -22,7 +31,13 @@ export { OutboxRelay, type OutboxRelayOptions } from './lib/outbox/outbox-relay'
 export { Inbox } from './lib/outbox/inbox';
 export type { SqlRunner, TransactionalSql } from './lib/outbox/sql';
 export { MessagingModule, type MessagingModuleOptions } from './lib/nest/messaging.module';
-export { EventConsumer, type EventConsumerOptions, type HandlesEvents } from './lib/nest/event-consumer.decorator';
+export {
+  EventConsumer,
+  type EventConsumerOptions,
+  type HandlesEventBatches,
+  type HandlesEvents,
+  type RewindsOnStart,
+} from './lib/nest/event-consumer.decorator';
 export {
   AcknowledgedPublisher,
   type AcknowledgedPublisherOptions,

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { defineEvent, dlqTopic, EventRegistry, type Topic } from '@latchkey/contracts';
 import { eventually } from '@latchkey/testing';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { EventBus } from '../src/lib/event-bus';
 import { isEvent, type ReceivedEvent } from '../src/lib/consumer/consumer-pipeline';
 import { DlqHeaders } from '../src/lib/consumer/dead-letter';
+import { NonRetriableEventError } from '../src/lib/consumer/handler-errors';
 import { Inbox } from '../src/lib/outbox/inbox';
 import { OutboxRelay } from '../src/lib/outbox/outbox-relay';
 import { OutboxWriter } from '../src/lib/outbox/outbox-writer';
@@ -22,6 +24,8 @@ export interface ContractFixture {
   database(): TransactionalSql;
   /** Generous for Kafka group joins; small for in-process. */
   readonly timeoutMs: number;
+  /** Wall-clock gap between the old and the recent events of the rewind case: longer than a group join takes. */
+  readonly rewindGapMs: number;
 }
 
 /** A per-test event contract on a per-test topic, as STYLE.md asks of Kafka tests. */
@@ -179,7 +183,15 @@ export function describeEventBusContract(name: string, fixture: () => ContractFi
       const transport = fixture().newTransport();
       await transport.connect();
       opened.push(transport);
-      const headers = { 'content-type': 'application/json', ce_specversion: '1.0', ce_id: 'bad-1', ce_type: Ping.type, ce_source: '/x', ce_time: valid.time, ce_partitionkey: 'k' };
+      const headers = {
+        'content-type': 'application/json',
+        ce_specversion: '1.0',
+        ce_id: 'bad-1',
+        ce_type: Ping.type,
+        ce_source: '/x',
+        ce_time: valid.time,
+        ce_partitionkey: 'k',
+      };
       await transport.send(
         [
           { topic, key: 'k', value: Buffer.from(JSON.stringify({ key: 'k', seq: 'not-a-number', secret: 'hunter2' })), headers },
@@ -194,6 +206,70 @@ export function describeEventBusContract(name: string, fixture: () => ContractFi
       expect(byId.get('bad-1')?.headers[DlqHeaders.reason]).not.toContain('hunter2');
       expect(byId.get('bad-2')?.headers[DlqHeaders.code]).toBe('EVENT.UNREADABLE');
       expect(handled).toEqual([valid.id]);
+    });
+
+    it('hands a batch consumer bounded batches in per-key order, and delivers a rejected batch again', async () => {
+      const { topic, Ping, registry } = pingContract();
+      const bus = await newBus(registry, topic);
+      // Published before the group subscribes, so the first fetch finds many and must cut them into batches.
+      await bus.publishEnvelopes(Array.from({ length: 40 }, (_, seq) => ({ topic, envelope: bus.envelope(Ping, { key: `k${seq % 2}`, seq }) })));
+      const sizes: number[] = [];
+      const seen = new Map<string, number[]>();
+      let rejected = false;
+      await bus.subscribeBatch({
+        group: `batch-${randomUUID()}`,
+        events: [Ping],
+        maxBatchSize: 7,
+        initialBackoffMs: 10,
+        handleBatch: async (events) => {
+          sizes.push(events.length);
+          if (!rejected) {
+            rejected = true;
+            throw new Error('transient failure');
+          }
+          for (const e of events)
+            if (isEvent(e, Ping)) seen.set(e.envelope.data.key, [...(seen.get(e.envelope.data.key) ?? []), e.envelope.data.seq]);
+        },
+      });
+      const deadLetters = await readDeadLetters(topic);
+      await eventually(() => [...seen.values()].flat().length >= 40, { timeoutMs: fixture().timeoutMs, what: 'all 40 events' });
+      expect(seen.get('k0')).toEqual(Array.from({ length: 20 }, (_, i) => i * 2));
+      expect(seen.get('k1')).toEqual(Array.from({ length: 20 }, (_, i) => i * 2 + 1));
+      expect(Math.max(...sizes)).toBeLessThanOrEqual(7);
+      expect(sizes.some((n) => n > 1)).toBe(true);
+      expect(deadLetters).toHaveLength(0);
+    });
+
+    it('splits a batch that keeps failing, so only the event that cannot be handled is dead-lettered', async () => {
+      const { topic, Ping, registry } = pingContract();
+      const bus = await newBus(registry, topic);
+      const envelopes = Array.from({ length: 10 }, (_, seq) => bus.envelope(Ping, { key: 'k', seq }));
+      await bus.publishEnvelopes(envelopes.map((envelope) => ({ topic, envelope })));
+      const handled: number[] = [];
+      let wholeBatchesWithPoison = 0;
+      await bus.subscribeBatch({
+        group: `poison-${randomUUID()}`,
+        events: [Ping],
+        maxAttempts: 2,
+        initialBackoffMs: 10,
+        handleBatch: async (events) => {
+          const seqs = events.map((e) => (isEvent(e, Ping) ? e.envelope.data.seq : -1));
+          if (seqs.includes(4) && seqs.length > 1) wholeBatchesWithPoison++;
+          // All or nothing, like a database transaction: one bad row fails the batch.
+          if (seqs.includes(4)) throw new NonRetriableEventError('EVENT.TEST_POISON', 'seq 4 cannot be stored');
+          handled.push(...seqs);
+        },
+      });
+      const deadLetters = await readDeadLetters(topic);
+      await eventually(() => deadLetters.length === 1 && handled.length === 9, {
+        timeoutMs: fixture().timeoutMs,
+        what: 'nine handled, one dead letter',
+      });
+      expect(handled.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 5, 6, 7, 8, 9]);
+      expect(deadLetters[0].headers['ce_id']).toBe(envelopes[4].id);
+      expect(deadLetters[0].headers[DlqHeaders.code]).toBe('EVENT.TEST_POISON');
+      // A non-retriable failure splits the batch at once, without retrying it whole.
+      expect(wholeBatchesWithPoison).toBe(1);
     });
 
     it('resumes a consumer group stopped mid-stream without losing an event', async () => {
@@ -214,6 +290,69 @@ export function describeEventBusContract(name: string, fixture: () => ContractFi
       await eventually(() => seen.size === 20, { timeoutMs: fixture().timeoutMs, what: 'all 20 events after resume' });
     });
 
+    it('rewinds a restarted group to the events of the last rewindMs (not older ones), and without it resumes after its commit', async () => {
+      const { topic, Ping, registry } = pingContract();
+      const bus = await newBus(registry, topic);
+      const group = `rewind-${randomUUID()}`;
+      // One key, so one partition: "event n arrived" then means every earlier event of the stream arrived before it.
+      const publish = (seqs: number[]) => bus.publishEnvelopes(seqs.map((seq) => ({ topic, envelope: bus.envelope(Ping, { key: 'k', seq }) })));
+      const collector = () => {
+        const seen: { seq: number; replay: boolean }[] = [];
+        const handle = async (e: ReceivedEvent) => {
+          if (isEvent(e, Ping)) seen.push({ seq: e.envelope.data.seq, replay: e.replay === true });
+        };
+        return { seen, handle, handleBatch: async (events: readonly ReceivedEvent[]) => void (await Promise.all(events.map(handle))) };
+      };
+      const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+      const arrived = (seen: { seq: number }[], seq: number) =>
+        eventually(() => seen.some((s) => s.seq === seq), { timeoutMs: fixture().timeoutMs, what: `event ${seq}` });
+
+      await publish(range(0, 5));
+      const oldEnd = Date.now();
+      await sleep(fixture().rewindGapMs);
+      await publish(range(6, 11));
+      // The cut-off, now − rewindMs at the group join, falls after the old events and (the join taking less
+      // than rewindGapMs) before the recent ones.
+      const rewindMs = () => Date.now() - oldEnd - 1;
+
+      const first = collector();
+      const firstHandle = await bus.subscribe({ group, events: [Ping], handle: first.handle });
+      await arrived(first.seen, 11);
+      await firstHandle.stop();
+      expect(first.seen.map((s) => s.seq)).toEqual(range(0, 11));
+
+      // Without rewindMs: the group resumes after its last commit, so only the new event arrives.
+      const plain = collector();
+      const plainHandle = await bus.subscribe({ group, events: [Ping], handle: plain.handle });
+      await publish([12]);
+      await arrived(plain.seen, 12);
+      await plainHandle.stop();
+      expect(plain.seen).toEqual([{ seq: 12, replay: false }]);
+
+      // With it, one at a time: the recent events again, marked as replays, then the new one, not a replay.
+      const single = collector();
+      const singleHandle = await bus.subscribe({ group, events: [Ping], handle: single.handle, rewindMs: rewindMs() });
+      await publish([13]);
+      await arrived(single.seen, 13);
+      await singleHandle.stop();
+      expect(single.seen).toEqual([...range(6, 12).map((seq) => ({ seq, replay: true })), { seq: 13, replay: false }]);
+
+      // The same in batches; the replays moved no commit back, so 13 is a replay now and 14 is new.
+      const batched = collector();
+      const batchHandle = await bus.subscribeBatch({
+        group,
+        events: [Ping],
+        handleBatch: batched.handleBatch,
+        maxBatchSize: 3,
+        rewindMs: rewindMs(),
+      });
+      await publish([14]);
+      await arrived(batched.seen, 14);
+      await batchHandle.stop();
+      expect(batched.seen).toEqual([...range(6, 13).map((seq) => ({ seq, replay: true })), { seq: 14, replay: false }]);
+      expect(await bus.progress(group, topic)).toContainEqual(expect.objectContaining({ committed: 15n, end: 15n }));
+    });
+
     it('publishes outbox rows written while the broker was down, each stored once by an idempotent consumer', async () => {
       const { topic, Ping, registry } = pingContract();
       const db = fixture().database();
@@ -222,7 +361,9 @@ export function describeEventBusContract(name: string, fixture: () => ContractFi
       await db.query(
         `CREATE TABLE ${schema}.outbox (id bigserial PRIMARY KEY, event_id text NOT NULL UNIQUE, topic text NOT NULL, partition_key text NOT NULL, envelope jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz, attempts integer NOT NULL DEFAULT 0, last_error text)`,
       );
-      await db.query(`CREATE TABLE ${schema}.inbox (consumer text NOT NULL, event_id text NOT NULL, processed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer, event_id))`);
+      await db.query(
+        `CREATE TABLE ${schema}.inbox (consumer text NOT NULL, event_id text NOT NULL, processed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (consumer, event_id))`,
+      );
       await db.query(`CREATE TABLE ${schema}.received (event_id text NOT NULL, seq integer NOT NULL)`);
       try {
         const bus = await newBus(registry, topic);
@@ -237,7 +378,9 @@ export function describeEventBusContract(name: string, fixture: () => ContractFi
         const batch = [5, 6, 7, 8, 9].map((seq) => writer.prepare(Ping, { key: `k${seq % 3}`, seq }));
         await db.transaction((tx) => writer.insert(tx, batch));
         const order = await db.query<{ envelope: unknown }>(`SELECT envelope FROM ${schema}.outbox ORDER BY id`);
-        expect(order.map((r) => (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope).data.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+        expect(order.map((r) => (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope).data.seq)).toEqual([
+          0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+        ]);
         await expect(relay.relayOnce()).rejects.toThrow();
         const [pending] = await db.query<{ n: string | number; attempts: string | number }>(
           `SELECT count(*) AS n, min(attempts) AS attempts FROM ${schema}.outbox WHERE published_at IS NULL`,
@@ -252,7 +395,9 @@ export function describeEventBusContract(name: string, fixture: () => ContractFi
 
         // Simulate the relay's at-least-once edge: the same envelopes published again.
         const rows = await db.query<{ envelope: unknown }>(`SELECT envelope FROM ${schema}.outbox ORDER BY id LIMIT 3`);
-        await bus.publishEnvelopes(rows.map((r) => ({ topic, envelope: (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope) as never })));
+        await bus.publishEnvelopes(
+          rows.map((r) => ({ topic, envelope: (typeof r.envelope === 'string' ? JSON.parse(r.envelope) : r.envelope) as never })),
+        );
 
         const group = `idempotent-${randomUUID()}`;
         const inbox = new Inbox(schema, group);

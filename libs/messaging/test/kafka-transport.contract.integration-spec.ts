@@ -4,6 +4,7 @@ import { AccessRevocationV1 } from '@latchkey/contracts';
 import { describeWithKafka, eventually, KafkaBroker, testDatabaseUrl } from '@latchkey/testing';
 import { EventBus } from '../src/lib/event-bus';
 import { KafkaTransport } from '../src/lib/kafka/kafka-transport';
+import type { DeliveredMessage } from '../src/lib/transport/transport';
 import { describeEventBusContract } from './event-bus.contract';
 
 // The shared messaging contract against a real Apache Kafka broker (KRaft,
@@ -30,6 +31,7 @@ describeWithKafka('KafkaTransport', () => {
     startBroker: () => broker.resume(),
     database: () => database,
     timeoutMs: 45000,
+    rewindGapMs: 8000,
   }));
 
   // The same contract with the producer on a thread of its own (the services' default).
@@ -39,7 +41,56 @@ describeWithKafka('KafkaTransport', () => {
     startBroker: () => broker.resume(),
     database: () => database,
     timeoutMs: 45000,
+    rewindGapMs: 8000,
   }));
+
+  describe('rewind across a rebalance', () => {
+    it('gives a member joining the group the recent messages of its partitions again, and the member keeping its own none twice', async () => {
+      const topic = `test.rewind-rebalance.${randomUUID().slice(0, 8)}`;
+      const group = `rewind-rebalance-${randomUUID()}`;
+      const transports = [1, 2].map((n) => new KafkaTransport({ brokers: broker.brokers, clientId: `latchkey-rewind-${n}`, partitions: 3 }));
+      const [a, b] = transports;
+      const seenA: DeliveredMessage[] = [];
+      const seenB: DeliveredMessage[] = [];
+      const id = (m: DeliveredMessage) => `${m.partition}:${m.offset}`;
+      const send = (prefix: string) =>
+        a.send(
+          Array.from({ length: 30 }, (_, i) => ({ topic, key: `${prefix}-${i}`, value: Buffer.from(`${prefix}-${i}`), headers: {} })),
+          4000,
+        );
+      try {
+        await Promise.all(transports.map((t) => t.connect()));
+        await a.ensureTopics([{ name: topic }]);
+        await send('old');
+        const rewind = { group, topics: [topic], rewindMs: 60_000 };
+        await a.consume({ ...rewind, onBatch: async (messages) => void seenA.push(...messages) });
+        await eventually(() => seenA.length >= 30, { timeoutMs: 45_000, what: 'the first member read everything' });
+
+        // The second member makes the group rebalance: it takes some partitions, the first keeps the others.
+        await b.consume({ ...rewind, onBatch: async (messages) => void seenB.push(...messages) });
+        await eventually(() => seenB.length > 0, { timeoutMs: 60_000, what: 'the second member given partitions' });
+        await send('new');
+        await eventually(() => [...seenA, ...seenB].filter((m) => m.key.startsWith('new-')).length >= 30, {
+          timeoutMs: 45_000,
+          what: 'the new messages read',
+        });
+
+        // The kept partitions were not rewound: the first member's windows would otherwise see messages twice.
+        expect(new Set(seenA.map(id)).size).toBe(seenA.length);
+        // The moved ones were: the second member re-read their recent messages, as replays, then the new ones, not replays.
+        const partitionsOfB = new Set(seenB.map((m) => m.partition));
+        const oldOnB = seenA.filter((m) => m.key.startsWith('old-') && partitionsOfB.has(m.partition)).map((m) => m.key);
+        expect(oldOnB.length).toBeGreaterThan(0);
+        expect(seenB.filter((m) => m.key.startsWith('old-')).map((m) => [m.key, m.replay])).toEqual(
+          expect.arrayContaining(oldOnB.map((key) => [key, true])),
+        );
+        expect(seenB.filter((m) => m.key.startsWith('old-'))).toHaveLength(oldOnB.length);
+        expect(seenB.filter((m) => m.key.startsWith('new-')).every((m) => !m.replay)).toBe(true);
+      } finally {
+        await Promise.all(transports.map((t) => t.close()));
+      }
+    }, 180_000);
+  });
 
   describe('consumer crash detection', () => {
     it('reports a consumer as not running while the broker is gone, then recovers by itself', async () => {

@@ -5,19 +5,8 @@ export { generateApiKey, hashApiKey, digestApiKey, apiKeyMatches, type ApiKeyKin
 export { TokenError, TOKEN_ERROR_CODES, type TokenErrorCode } from './lib/token-error';
 
 // Signing keys, sealed at rest, in a ring, rotated.
-export {
-  SIGNING_ALGORITHMS,
-  DEFAULT_SIGNING_ALGORITHM,
-  isSigningAlgorithm,
-  type SigningAlgorithm,
-} from './lib/signing-algorithm';
-export {
-  generateSigningKey,
-  restoreSigningKey,
-  type SigningKey,
-  type PublicSigningJwk,
-  type PrivateSigningJwk,
-} from './lib/signing-key';
+export { SIGNING_ALGORITHMS, DEFAULT_SIGNING_ALGORITHM, isSigningAlgorithm, type SigningAlgorithm } from './lib/signing-algorithm';
+export { generateSigningKey, restoreSigningKey, type SigningKey, type PublicSigningJwk, type PrivateSigningJwk } from './lib/signing-key';
 export { sealPrivateKey, openPrivateKey } from './lib/private-key-seal';
 export type { KeyRingEntry, KeyStatus } from './lib/key-ring-entry';
 export { KeyRing, type PublicJwks } from './lib/key-ring';
@@ -34,18 +23,8 @@ export {
   type VerifiedToken,
 } from './lib/verify-jwt';
 // The issuer's JWKS over HTTP, for resource servers. The class is exported as a type: create it with the function.
-export {
-  createRemoteJwks,
-  DEFAULT_REMOTE_JWKS_OPTIONS,
-  type RemoteJwks,
-  type RemoteJwksOptions,
-  type RemoteJwksStatus,
-} from './lib/remote-jwks';
-export {
-  signLimitedAccessToken,
-  verifyLimitedAccessToken,
-  type LimitedAccessTokenInput,
-} from './lib/limited-access-token';
+export { createRemoteJwks, DEFAULT_REMOTE_JWKS_OPTIONS, type RemoteJwks, type RemoteJwksOptions, type RemoteJwksStatus } from './lib/remote-jwks';
+export { signLimitedAccessToken, verifyLimitedAccessToken, type LimitedAccessTokenInput } from './lib/limited-access-token';
 export {
   signResourceToken,
   verifyResourceToken,
@@ -54,6 +33,26 @@ export {
   type ResourceTokenClaims,
   type ResourceTokenInput,
 } from './lib/resource-token';
+export {
+  signInternalAccessToken,
+  verifyInternalAccessToken,
+  INTERNAL_ACCESS_TOKEN_MAX_LIFETIME_SECONDS,
+  type InternalAccessTokenInput,
+} from './lib/internal-access-token';
+
+// ISV assertions: the issuer vouches for an ISV to another service, one kind (typ + audience) per service.
+export {
+  signIsvAssertion,
+  verifyIsvAssertion,
+  AUDIT_FEED_TOKEN_KIND,
+  ISV_CASES_TOKEN_KIND,
+  type IsvAssertionKind,
+  type IsvAssertionInput,
+  type IsvAssertionVerifyOptions,
+} from './lib/isv-assertion';
+// The audit service's transparency feed, and the abuse detector's ISV cases API.
+export { signAuditFeedToken, verifyAuditFeedToken, type AuditFeedTokenInput } from './lib/audit-feed-token';
+export { signIsvCasesToken, verifyIsvCasesToken } from './lib/isv-cases-token';
 
 // Signed audit checkpoints (the audit service's statements about its hash chain).
 export {

@@ -1,56 +1,43 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request, type OutgoingHttpHeaders } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FeatureFlag } from '@latchkey/contracts';
 import { FaceApiModule } from '@latchkey/face-api/feature';
-import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
+import {
+  FaceApiClient,
+  faceApiEnv,
+  faceApiOperatorKey,
+  startServiceUnderTest,
+  USER_AGENT,
+  type ClientResource,
+  type GatedOperation,
+  type HttpAnswer,
+  type IssuerProcess,
+  type ServiceUnderTest,
+} from '@latchkey/service-testing';
 import type { WireError } from './face-api-client';
-import type { IssuerProcess } from './issuer-process';
 
-/** The face-api's public URL: DPoP proofs name it (`htu`), never the address the test reaches it at. */
-export const RESOURCE_SERVER_URL = 'https://face.token-use.test';
-/** Sent with every gated call, to find it again in `lat.used` / `lat.rejected`. */
-export const USER_AGENT = 'token-use-e2e/1.0 (door controller)';
-
-/** The three operations the LimitedAccessToken guard gates, by path. */
-export type GatedOperation = 'identify' | 'verify' | 'findsimilars';
-export const GATED: Readonly<Record<GatedOperation, { operation: string; feature: FeatureFlag }>> = {
-  identify: { operation: 'face.identify', feature: 'Face.Identification' },
-  verify: { operation: 'face.verify', feature: 'Face.Verification' },
-  findsimilars: { operation: 'face.findsimilars', feature: 'LimitedAccess.HighRisk' },
-};
-
-/** A client's Face resource registered through the face-api admin API, with its (only) subscription key. */
-export interface ClientResource {
-  /** Canonical (lower-case), as tokens name it in `aud` and events in `resourceId`. */
-  readonly resourceId: string;
-  /** As Azure shows it and the operator registered it (mixed case): what an ISV backend sends to the issuer. */
-  readonly armId: string;
-  readonly subscriptionKey: string;
-}
-
-/** An HTTP answer, from Fastify's inject or a real socket. */
-export interface HttpAnswer {
-  readonly statusCode: number;
-  readonly headers: Readonly<Record<string, string | string[] | number | undefined>>;
-  readonly body: string;
-}
+// The requests themselves are shared with FaceApiProcess (the face-api as a process, for other services' tests).
+export { GATED, RESOURCE_SERVER_URL, USER_AGENT, type ClientResource, type GatedOperation, type HttpAnswer } from '@latchkey/service-testing';
 
 /**
  * A face-api booted in-process (startServiceUnderTest: real PostgreSQL, real Kafka, listening on a real port)
  * that trusts one issuer process: its `iss`, and its JWKS fetched over HTTP from where it really listens.
  */
 export class GatedFaceApi {
-  private faces: { a: string; b: string } | undefined;
+  private readonly client: FaceApiClient;
 
   private constructor(
     readonly service: ServiceUnderTest,
     readonly operatorKey: string,
     readonly spoolDir: string,
     private readonly dataDir: string,
-  ) {}
+  ) {
+    this.client = new FaceApiClient(async ({ method, path, headers, payload }) => {
+      const response = await this.service.handle.app.inject({ method, url: path, headers, payload });
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    }, operatorKey);
+  }
 
   /**
    * Boots it; startServiceUnderTest hands it over once `/readyz` answers 200 (the revocation topic loaded):
@@ -61,18 +48,8 @@ export class GatedFaceApi {
   static async start(issuer: IssuerProcess, options: { spoolMaxBytes?: number; jwksCooldownMs?: number } = {}): Promise<GatedFaceApi> {
     const dataDir = await mkdtemp(join(tmpdir(), 'latchkey-face-api-'));
     const spoolDir = join(dataDir, 'spool');
-    const operatorKey = `op-${randomUUID()}-${randomUUID()}`;
-    const env = {
-      LATCHKEY_DATA_DIR: dataDir,
-      LATCHKEY_LAT_ISSUER: issuer.issuerUrl,
-      LATCHKEY_LAT_JWKS_URL: `${issuer.url}/.well-known/jwks.json`,
-      // The minimum: after a key rotation or retirement the new key must be fetched within the test, not 30 s later.
-      LATCHKEY_LAT_JWKS_COOLDOWN_MS: String(options.jwksCooldownMs ?? 1000),
-      LATCHKEY_RESOURCE_SERVER_URL: RESOURCE_SERVER_URL,
-      LATCHKEY_SPOOL_DIR: spoolDir,
-      LATCHKEY_SPOOL_MAX_BYTES: String(options.spoolMaxBytes ?? 64 * 1024 * 1024),
-      LATCHKEY_FACE_API_OPERATOR_KEY: operatorKey,
-    };
+    const operatorKey = faceApiOperatorKey();
+    const env = faceApiEnv(issuer, { dataDir, spoolDir, operatorKey, ...options });
     try {
       return new GatedFaceApi(await startServiceUnderTest('face-api', FaceApiModule, { env }), operatorKey, spoolDir, dataDir);
     } catch (error) {
@@ -87,63 +64,18 @@ export class GatedFaceApi {
   }
 
   /** Registers a client resource through the admin API, as the operator would. */
-  async createClientResource(name: string): Promise<ClientResource> {
-    const resourceId = `/subscriptions/${randomUUID()}/resourceGroups/Token-Use/providers/Microsoft.CognitiveServices/accounts/${name}-${randomUUID().slice(0, 8)}`;
-    const response = await this.service.handle.app.inject({
-      method: 'POST',
-      url: '/admin/v1/client-resources',
-      headers: { authorization: `Bearer ${this.operatorKey}`, 'content-type': 'application/json' },
-      payload: JSON.stringify({ resourceId, displayName: `Token-use ${name}` }),
-    });
-    if (response.statusCode !== 201) throw new Error(`creating a client resource answered ${response.statusCode}: ${response.body}`);
-    const created = response.json<{ resourceId: string; subscriptionKey: string }>();
-    return { resourceId: created.resourceId, armId: resourceId, subscriptionKey: created.subscriptionKey };
+  createClientResource(name: string): Promise<ClientResource> {
+    return this.client.createClientResource(name);
   }
 
   /** A valid body for each gated operation, on faces detected (ungated) by this face-api. */
-  async bodyFor(operation: GatedOperation, key: string): Promise<unknown> {
-    if (this.faces === undefined) {
-      const detect = await this.service.handle.app.inject({
-        method: 'POST',
-        url: '/face/v1.0/detect',
-        headers: { 'ocp-apim-subscription-key': key, 'content-type': 'application/json' },
-        payload: JSON.stringify({ url: 'https://images.example.com/token-use/front-door.jpg' }),
-      });
-      if (detect.statusCode !== 200) throw new Error(`detect answered ${detect.statusCode}: ${detect.body}`);
-      const [first, second] = detect.json<{ faceId: string }[]>();
-      if (first === undefined) throw new Error('detect found no face');
-      this.faces = { a: first.faceId, b: (second ?? first).faceId };
-    }
-    const { a, b } = this.faces;
-    switch (operation) {
-      case 'identify':
-        return { faceIds: [a], personGroupId: 'demo-group' };
-      case 'verify':
-        return { faceId1: a, faceId2: b };
-      case 'findsimilars':
-        return { faceId: a, faceListId: 'demo-face-list' };
-    }
+  bodyFor(operation: GatedOperation, key: string): Promise<unknown> {
+    return this.client.bodyFor(operation, key);
   }
 
-  /**
-   * A gated call as a client makes it: the resource's key, `LimitedAccessToken: Bearer <token>` when a token is
-   * given, a valid body. `headers` are added last (a DPoP proof, or overrides); `query` (e.g. `?returnFaceId=true`)
-   * is one the vendor defines and the face-api ignores.
-   */
-  async gated(operation: GatedOperation, key: string, token?: string, headers: Record<string, string> = {}, query = ''): Promise<HttpAnswer> {
-    const response = await this.service.handle.app.inject({
-      method: 'POST',
-      url: `/face/v1.0/${operation}${query}`,
-      headers: {
-        'ocp-apim-subscription-key': key,
-        'content-type': 'application/json',
-        'user-agent': USER_AGENT,
-        ...(token === undefined ? {} : { limitedaccesstoken: `Bearer ${token}` }),
-        ...headers,
-      },
-      payload: JSON.stringify(await this.bodyFor(operation, key)),
-    });
-    return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+  /** A gated call as a client makes it (FaceApiClient.gated), through Fastify's inject. */
+  gated(operation: GatedOperation, key: string, token?: string, headers: Record<string, string> = {}, query = ''): Promise<HttpAnswer> {
+    return this.client.gated(operation, key, token, headers, query);
   }
 
   /**

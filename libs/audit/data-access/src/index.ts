@@ -13,11 +13,26 @@ export {
   type ChainVerdict,
   type SequencedChainRow,
 } from './lib/audit-verification';
-export { AUDIT_CHAIN_LOCK, AuditEventRepository, type ChainHead } from './lib/audit-event.repository';
+export { AUDIT_CHAIN_LOCK, AuditEventRepository, type AuditRecord, type ChainHead } from './lib/audit-event.repository';
 export { AuditCheckpointRepository, type StoredCheckpoint } from './lib/audit-checkpoint.repository';
+export { AuditRetentionRepository, PRUNE_STEP_ROWS, type PruneBoundary } from './lib/audit-retention.repository';
 export { DeadLetterRepository, type DeadLetterCount, type DeadLetterRecord } from './lib/dead-letter.repository';
 export { findSecretShapes, redactSecretShapes, type SecretFinding, type SecretShape } from './lib/secret-shapes';
-export { EvidenceFormatError, readEvidenceFromDatabase, readEvidenceFromNdjson } from './lib/audit-evidence';
+export { EvidenceFormatError, readEvidence, readEvidenceFromDatabase, readEvidenceFromNdjson } from './lib/audit-evidence';
+export { AUDIT_OUTCOMES, type AuditOutcome } from './lib/audit-facets';
+export { AUDIT_EVENT_NAMES, resolveAuditEventTypes, type ResolvedEventTypes } from './lib/audit-event-types';
+export { decodeAuditCursor, encodeAuditCursor, type AuditCursor, type AuditOrder } from './lib/audit-cursor';
+export {
+  AuditQueryRepository,
+  MAX_AUDIT_PAGE_SIZE,
+  type AuditCheckpointRecord,
+  type AuditEventFilter,
+  type AuditEventPage,
+  type AuditEventRecord,
+} from './lib/audit-query.repository';
+export { foldUsage, USAGE_TYPES, type UsageCountRow, type UsageSummary } from './lib/audit-usage';
+export { exportedCheckpointLine, exportedEventLine, exportedEventRow, type ExportedEventRow } from './lib/audit-export';
+export { IssuedJtiRepository } from './lib/issued-jti.repository';
 
 /** The audit service's Postgres schema and its checked-in migrations. */
 export const AUDIT_SCHEMA = 'audit';

@@ -40,11 +40,17 @@ function formatOf(schema: z.ZodType): string {
   return inner.def.type;
 }
 
+/** A list of plain values as the variable spells it (comma-separated); anything structured as JSON. */
+function renderDefault(value: unknown): string {
+  if (Array.isArray(value) && value.every((item) => typeof item !== 'object')) return value.join(',');
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
 function defaultOf(schema: z.ZodType): string {
   for (const layer of schemaLayers(schema)) {
     if (layer instanceof z.ZodDefault) {
       const value: unknown = layer.def.defaultValue;
-      return `\`${Array.isArray(value) ? value.join(',') : String(value)}\``;
+      return `\`${renderDefault(value)}\``;
     }
     if (layer instanceof z.ZodOptional) return '*unset*';
   }

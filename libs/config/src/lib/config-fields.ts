@@ -63,13 +63,16 @@ export function envUrl(protocols: readonly string[]) {
     z
       .string()
       .trim()
-      .refine((value) => {
-        try {
-          return protocols.includes(new URL(value).protocol);
-        } catch {
-          return false;
-        }
-      }, `must be a URL using ${schemes.join(' or ')}`),
+      .refine(
+        (value) => {
+          try {
+            return protocols.includes(new URL(value).protocol);
+          } catch {
+            return false;
+          }
+        },
+        `must be a URL using ${schemes.join(' or ')}`,
+      ),
     `URL (${schemes.join(', ')})`,
   );
 }
@@ -125,5 +128,26 @@ export function envBoolean() {
       .refine((value) => TRUE.has(value) || FALSE.has(value), 'must be true or false')
       .transform((value) => TRUE.has(value)),
     'boolean',
+  );
+}
+
+/**
+ * A JSON document checked by `schema` (lists of objects, maps of settings):
+ * a value that is not JSON fails with "must be <format>", never echoing it.
+ */
+export function envJson<T extends z.ZodType>(schema: T, format: string) {
+  return withFormat(
+    z
+      .string()
+      .transform((value, ctx) => {
+        try {
+          return JSON.parse(value) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: `must be ${format}` });
+          return z.NEVER;
+        }
+      })
+      .pipe(schema),
+    format,
   );
 }

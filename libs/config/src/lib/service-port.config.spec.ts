@@ -16,7 +16,7 @@ describe(servicePortVariable.name, () => {
 describe(servicePortConfig.name, () => {
   it('defaults every known service to its port', () => {
     for (const [service, port] of Object.entries(DEFAULT_PORTS)) expect(loadServicePort(service, {})).toBe(port);
-    expect(Object.values(DEFAULT_PORTS)).toEqual([3001, 3002, 3003, 3004, 3005, 3006]);
+    expect(Object.values(DEFAULT_PORTS)).toEqual([3001, 3002, 3003, 3004, 3005, 3006, 3010]);
   });
 
   it('reads the override from the service variable', () => {

@@ -12,6 +12,8 @@ export const DEFAULT_PORTS = Object.freeze({
   rbac: 3004,
   audit: 3005,
   'abuse-detector': 3006,
+  // The sample protected API behind the exchange's gateway (3007 is the standalone launcher's development identity provider).
+  testapi: 3010,
 } as const);
 
 /** A service that has a default port. */

@@ -13,6 +13,7 @@ export const Topics = {
   RbacChanged: 'rbac.changed',
   RbacDenied: 'rbac.denied',
   AbuseAlert: 'abuse.alert',
+  AbuseCase: 'abuse.case',
   AccessRevocation: 'access.revocation',
   AuditCheckpoint: 'audit.checkpoint',
 } as const;

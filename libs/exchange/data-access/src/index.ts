@@ -1,7 +1,13 @@
 import { join } from 'node:path';
 
 export * from './lib/exchange.table';
-export { OAuthApplicationRepository, type OAuthApplication } from './lib/oauth-application.repository';
+export {
+  OAuthApplicationRepository,
+  type NewOAuthApplication,
+  type OAuthApplication,
+  type OAuthApplicationChanges,
+} from './lib/oauth-application.repository';
+export { IdentityRepository, type Identity, type IdentityResolution, type IdentitySighting } from './lib/identity.repository';
 
 /** The exchange's Postgres schema and its checked-in migrations. */
 export const EXCHANGE_SCHEMA = 'exchange';

@@ -131,6 +131,16 @@ describe('ServiceHandle.close', () => {
     await expect(fetch(`${handle.url}/healthz`)).rejects.toThrow();
   });
 
+  it('does not wait out the keep-alive timeout of a connection whose request was in flight when closing started', async () => {
+    // Node's server.close() closes the connections idle at that moment only; one that finishes its request
+    // later would stay open for Fastify's 72 s keep-alive timeout and hold the shutdown past its deadline.
+    const { handle } = await startDemo({ shutdownTimeoutMs: 5_000 });
+    const answered = fetch(`${handle.url}/demo/slow?ms=300`).then((response) => response.json());
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await expect(handle.close()).resolves.toBeUndefined();
+    await expect(answered).resolves.toEqual({ ok: true });
+  });
+
   it('rejects with ShutdownDeadlineError when shutdown hooks overrun the deadline', async () => {
     demoState.shutdownDelayMs = 400;
     const { handle } = await startDemo({ shutdownTimeoutMs: 50 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -15,6 +16,8 @@ import { setupOpenApi } from './openapi';
 
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+/** While shutting down, connections that have become idle are closed this often. */
+const IDLE_SWEEP_MS = 100;
 
 export interface CreateServiceAppOptions {
   /** Service name (kebab-case): log `name`, OpenAPI title, default port variable. */
@@ -85,7 +88,9 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     }),
     adapter,
     // abortOnError: false, so a failing module init rejects instead of aborting the process.
-    { bufferLogs: true, abortOnError: false },
+    // rawBody: the JSON and form parsers also keep the exact bytes as `request.rawBody`, for routes that verify a
+    // signature over the body (the abuse detector's leaked-token intake); Nest's RawBodyRequest types it.
+    { bufferLogs: true, abortOnError: false, rawBody: true },
   );
   try {
     app.useLogger(app.get(Logger));
@@ -110,7 +115,17 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     close: () => {
       closing ??= (() => {
         readiness.markShuttingDown();
-        return withDeadline(app.close(), shutdownTimeoutMs, `closing ${options.name}`);
+        const closed = app.close();
+        // Node's server.close() ends only the connections idle at that moment. A keep-alive connection whose
+        // request was still in flight (or an event stream ended by its shutdown hook) would then stay open for
+        // Fastify's 72 s keep-alive timeout and hold the shutdown up; so keep closing the idle ones until done.
+        const server = app.getHttpServer() as Server;
+        const sweeper = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+        return withDeadline(
+          closed.finally(() => clearInterval(sweeper)),
+          shutdownTimeoutMs,
+          `closing ${options.name}`,
+        );
       })();
       return closing;
     },

@@ -12,7 +12,8 @@ import {
   type Topic,
 } from '@latchkey/contracts';
 import { envelopeToMessage } from './codec/cloudevents-codec';
-import { ConsumerPipeline, type ReceivedEvent } from './consumer/consumer-pipeline';
+import { BatchConsumerPipeline } from './consumer/batch-consumer-pipeline';
+import { ConsumerPipeline, type PipelineOptions, type ReceivedEvent } from './consumer/consumer-pipeline';
 import type { ConsumerHandle, MessageHandler, PartitionProgress, Transport } from './transport/transport';
 import { activeTraceContext } from './trace-context';
 
@@ -33,6 +34,21 @@ export interface Subscription {
   readonly maxAttempts?: number;
   /** First retry delay in ms, doubled per attempt (default 100, capped at 5 s). */
   readonly initialBackoffMs?: number;
+  /** Re-read the last `rewindMs` of the stream on start (see ConsumeSpec.rewindMs); replayed events have `replay` set. */
+  readonly rewindMs?: number;
+}
+
+/** A subscription whose handler takes many events at once (see EventBus.subscribeBatch). */
+export interface BatchSubscription extends Omit<Subscription, 'handle'> {
+  readonly handleBatch: (events: readonly ReceivedEvent[]) => Promise<void>;
+  /** Most events per call (default 500). */
+  readonly maxBatchSize?: number;
+  /** Partitions handled at the same time (default 1). */
+  readonly concurrency?: number;
+}
+
+function topicsOf(subscription: { readonly events: readonly EventDefinition[] }): string[] {
+  return [...new Set(subscription.events.map((e) => e.topic))];
 }
 
 /** Settings of one service's bus. */
@@ -56,10 +72,7 @@ export interface BusHealth {
 
 /** The topics the platform creates at start: every topic, its dead-letter topic, revocations compacted. */
 export function platformTopics(): { name: string; compacted?: boolean }[] {
-  return ALL_TOPICS.flatMap((topic: Topic) => [
-    { name: topic, compacted: topic === Topics.AccessRevocation },
-    { name: dlqTopic(topic) },
-  ]);
+  return ALL_TOPICS.flatMap((topic: Topic) => [{ name: topic, compacted: topic === Topics.AccessRevocation }, { name: dlqTopic(topic) }]);
 }
 
 /**
@@ -96,11 +109,7 @@ export class EventBus {
   }
 
   /** Publishes one event and resolves once the broker acknowledged it; rejects on failure or deadline. */
-  async publish<E extends EventDefinition>(
-    definition: E,
-    data: EventInput<E>,
-    options: PublishOptions = {},
-  ): Promise<EventEnvelope> {
+  async publish<E extends EventDefinition>(definition: E, data: EventInput<E>, options: PublishOptions = {}): Promise<EventEnvelope> {
     const envelope = this.envelope(definition, data, options);
     await this.publishEnvelopes([{ topic: definition.topic, envelope }]);
     return envelope;
@@ -115,23 +124,51 @@ export class EventBus {
 
   /** Starts a consumer group member for the subscription's topics. */
   async subscribe(subscription: Subscription): Promise<ConsumerHandle> {
-    const topics = [...new Set(subscription.events.map((e) => e.topic))];
-    const pipeline = new ConsumerPipeline({
+    const pipeline = new ConsumerPipeline({ ...this.pipelineOptions(subscription), handle: subscription.handle });
+    return this.track(
+      this.options.transport.consume({
+        group: subscription.group,
+        topics: topicsOf(subscription),
+        rewindMs: subscription.rewindMs,
+        onMessage: (message) => pipeline.onMessage(message),
+      }),
+    );
+  }
+
+  /**
+   * Like subscribe, for handlers that take many events at once: each call
+   * gets up to `maxBatchSize` valid events of one partition, in order (see
+   * BatchConsumerPipeline for how a failing batch is split).
+   */
+  async subscribeBatch(subscription: BatchSubscription): Promise<ConsumerHandle> {
+    const pipeline = new BatchConsumerPipeline({ ...this.pipelineOptions(subscription), handleBatch: subscription.handleBatch });
+    return this.track(
+      this.options.transport.consume({
+        group: subscription.group,
+        topics: topicsOf(subscription),
+        rewindMs: subscription.rewindMs,
+        onBatch: (messages) => pipeline.onBatch(messages),
+        maxBatchSize: subscription.maxBatchSize,
+        concurrency: subscription.concurrency,
+      }),
+    );
+  }
+
+  private pipelineOptions(subscription: Omit<Subscription, 'handle'>): Omit<PipelineOptions, 'handle'> {
+    return {
       group: subscription.group,
       types: new Set(subscription.events.map((e) => e.type)),
-      handle: subscription.handle,
       maxAttempts: subscription.maxAttempts ?? 5,
       initialBackoffMs: subscription.initialBackoffMs ?? 100,
       decode: (raw) => decodeEnvelope(raw, this.registry),
       deadLetter: (message) => this.options.transport.send([message], this.sendTimeoutMs),
       log: this.options.log,
       now: this.options.now ?? (() => new Date()),
-    });
-    const handle = await this.options.transport.consume({
-      group: subscription.group,
-      topics,
-      onMessage: (message) => pipeline.onMessage(message),
-    });
+    };
+  }
+
+  private async track(started: Promise<ConsumerHandle>): Promise<ConsumerHandle> {
+    const handle = await started;
     this.consumers.push(handle);
     return handle;
   }
@@ -142,10 +179,12 @@ export class EventBus {
    * could not be handled. Resolving commits; rejecting delivers the message
    * again. Counted in health and readiness like any consumer.
    */
-  async subscribeRaw(subscription: { readonly group: string; readonly topics: readonly string[]; readonly handle: MessageHandler }): Promise<ConsumerHandle> {
-    const handle = await this.options.transport.consume({ group: subscription.group, topics: subscription.topics, onMessage: subscription.handle });
-    this.consumers.push(handle);
-    return handle;
+  async subscribeRaw(subscription: {
+    readonly group: string;
+    readonly topics: readonly string[];
+    readonly handle: MessageHandler;
+  }): Promise<ConsumerHandle> {
+    return this.track(this.options.transport.consume({ group: subscription.group, topics: subscription.topics, onMessage: subscription.handle }));
   }
 
   /** How far `group` has read `topic` (see Transport.progress). */

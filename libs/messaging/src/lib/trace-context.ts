@@ -26,19 +26,47 @@ export function inConsumerSpan<T>(
   attributes: Record<string, string | number>,
   work: () => Promise<T>,
 ): Promise<T> {
-  return tracer.startActiveSpan(
-    name,
-    { kind: SpanKind.CONSUMER, attributes },
-    contextOf(parent.traceparent, parent.tracestate),
-    async (span) => {
-      try {
-        return await work();
-      } catch (error) {
-        span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
-        throw error;
-      } finally {
-        span.end();
-      }
-    },
-  );
+  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes }, contextOf(parent.traceparent, parent.tracestate), async (span) => {
+    try {
+      return await work();
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** Most span links a batch span carries (OpenTelemetry SDKs cap links at 128 by default). */
+const MAX_BATCH_LINKS = 128;
+
+/**
+ * Runs a batch handler inside one consumer span that links to the trace of
+ * each event in the batch (up to MAX_BATCH_LINKS): a batch has many
+ * parents, so it continues none of them (OpenTelemetry's messaging
+ * conventions for batch receives).
+ */
+export function inBatchConsumerSpan<T>(
+  name: string,
+  parents: readonly { traceparent?: string; tracestate?: string }[],
+  attributes: Record<string, string | number>,
+  work: () => Promise<T>,
+): Promise<T> {
+  const links = parents
+    .filter((p) => p.traceparent)
+    .slice(0, MAX_BATCH_LINKS)
+    .map((p) => trace.getSpanContext(contextOf(p.traceparent, p.tracestate)))
+    .filter((spanContext) => spanContext !== undefined)
+    .map((spanContext) => ({ context: spanContext }));
+  return tracer.startActiveSpan(name, { kind: SpanKind.CONSUMER, attributes, links }, async (span) => {
+    try {
+      return await work();
+    } catch (error) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
 }

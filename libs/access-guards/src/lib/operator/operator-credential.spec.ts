@@ -50,7 +50,7 @@ describe(OperatorCredential.name, () => {
     expect(disabled.enabled).toBe(false);
     expect(disabled.matches('')).toBe(false);
     expect(disabled.matches('c'.repeat(32))).toBe(false);
-    expect(warnings).toEqual([expect.stringMatching(/^admin API disabled: LATCHKEY_SOME_SERVICE_OPERATOR_KEY is not set/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^break-glass key off: LATCHKEY_SOME_SERVICE_OPERATOR_KEY is not set/)]);
   });
 
   it('matches only the exact configured key', async () => {

@@ -5,7 +5,7 @@ import { resolveOperatorKey } from './operator-key';
 import { OPERATOR_KEY_OPTIONS, type OperatorKeyOptions } from './operator-key.options';
 
 /**
- * The interim operator credential of a service's admin API: one bearer key,
+ * The break-glass operator credential of a service's admin API: one bearer key,
  * held only as a keyed digest. Presented keys are digested the same way and
  * the two 32-byte digests compared with timingSafeEqual, so neither the
  * key's content nor its length shows in the comparison's timing.
@@ -30,7 +30,7 @@ export class OperatorCredential implements OnModuleInit {
       fileName: `${this.options.service}-operator-key`,
     });
     if (resolved === undefined) {
-      this.logger.warn(`admin API disabled: ${this.options.variable} is not set, so every /admin/v1 request is refused 401`);
+      this.logger.warn(`break-glass key off: ${this.options.variable} is not set, so only operators’ tokens open /admin/v1`);
       return;
     }
     this.expected = this.digest(resolved.key);

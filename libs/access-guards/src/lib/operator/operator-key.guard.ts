@@ -1,25 +1,23 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LatchkeyError } from '@latchkey/contracts';
+import { authorizationHeaders, singleBearer } from '../bearer-header';
 import { OperatorCredential } from './operator-credential';
 import { OPERATOR_KEY_OPTIONS, type OperatorKeyCodes, type OperatorKeyOptions } from './operator-key.options';
 import { recordOperator } from './operator.decorator';
 
-/** The actor recorded for changes made with the interim operator key (one key, one operator). */
+/** The actor recorded for changes made with the break-glass operator key (one key, no person behind it). */
 export const OPERATOR_KEY_ACTOR = 'operator:interim-key';
 
-/** RFC 6750 §2.1: the scheme (case-insensitive), exactly one space, a b64token. */
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i;
-
 /**
- * A service's admin API's interim authentication (docs/DECISIONS.md): a
+ * A service's admin API's break-glass authentication (docs/RBAC.md "Operators"): a
  * single `Authorization: Bearer <operator key>` header, checked in constant
  * time by OperatorCredential. It fails closed: no configured key, no header,
  * a repeated or malformed header, or a wrong key all answer 401 (with the
  * service's own codes) before any handler runs, and nothing of the presented
- * key is logged or echoed. The RBAC guard (platform tokens, per-endpoint
- * permissions) replaces it: it must record the operator for `@Operator()`
- * the same way.
+ * key is logged or echoed. AdminGuard sends it every bearer credential
+ * that is not shaped like a JWT; tokens go to RbacGuard, which records the
+ * operator for `@Operator()` the same way.
  */
 @Injectable()
 export class OperatorKeyGuard implements CanActivate {
@@ -48,7 +46,10 @@ export class OperatorKeyGuard implements CanActivate {
   private authenticate(request: FastifyRequest): void {
     const codes = this.options.codes;
     if (!this.credential.enabled) {
-      throw new LatchkeyError(codes.disabled, `The admin API is disabled: this ${this.options.service} has no operator key configured.`);
+      throw new LatchkeyError(
+        codes.disabled,
+        `No operator token was presented, and this ${this.options.service} has no break-glass operator key configured.`,
+      );
     }
     const presented = bearerOf(request, codes);
     if (!this.credential.matches(presented)) throw new LatchkeyError(codes.invalid, 'The operator key is not valid.');
@@ -57,15 +58,11 @@ export class OperatorKeyGuard implements CanActivate {
 
 /** The key of the request's one `Authorization: Bearer` header. */
 function bearerOf(request: FastifyRequest, codes: OperatorKeyCodes): string {
-  // Node keeps only the first of repeated Authorization headers in `headers`; the raw list shows them all.
-  const raw = request.raw.rawHeaders;
-  let count = 0;
-  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === 'authorization') count++;
-  const header = request.headers.authorization;
-  if (count === 0 || header === undefined) {
+  const headers = authorizationHeaders(request);
+  if (headers.length === 0) {
     throw new LatchkeyError(codes.unauthenticated, 'The Authorization header with the operator key is missing.');
   }
-  const match = count === 1 && typeof header === 'string' ? BEARER.exec(header) : null;
-  if (!match?.[1]) throw new LatchkeyError(codes.unauthenticated, 'Send exactly one Authorization header: Bearer <operator key>.');
-  return match[1];
+  const key = singleBearer(headers);
+  if (key === undefined) throw new LatchkeyError(codes.unauthenticated, 'Send exactly one Authorization header: Bearer <operator key>.');
+  return key;
 }

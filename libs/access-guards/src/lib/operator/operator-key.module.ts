@@ -18,7 +18,7 @@ export interface OperatorKeyModuleOptions<S extends ConfigShape> {
 }
 
 /**
- * Gives a service the interim operator key of its admin API: the
+ * Gives a service the break-glass operator key of its admin API: the
  * credential (configured, generated when embedded, or absent: disabled) and
  * what `@AdminApi()`'s guard needs. Import it in the module that declares
  * the admin controllers.

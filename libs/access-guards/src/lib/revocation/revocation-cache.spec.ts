@@ -41,13 +41,16 @@ describe(RevocationCache.name, () => {
   it('never lowers a watermark, whatever order or repetition records arrive in', () => {
     const instants = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }).map((ms) => new Date(ms).toISOString());
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.constantFrom('revoke' as const, 'reinstate' as const), instants), { minLength: 1, maxLength: 20 }), (records) => {
-        const cache = new RevocationCache();
-        for (const [action, at] of records) cache.apply(record(action, at));
-        const highest = Math.max(...records.map(([, at]) => Date.parse(at)));
-        expect(cache.get(isv)?.notBefore.getTime()).toBe(highest);
-        expect(cache.get(isv)?.revoked).toBe(records[records.length - 1][0] === 'revoke');
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('revoke' as const, 'reinstate' as const), instants), { minLength: 1, maxLength: 20 }),
+        (records) => {
+          const cache = new RevocationCache();
+          for (const [action, at] of records) cache.apply(record(action, at));
+          const highest = Math.max(...records.map(([, at]) => Date.parse(at)));
+          expect(cache.get(isv)?.notBefore.getTime()).toBe(highest);
+          expect(cache.get(isv)?.revoked).toBe(records[records.length - 1][0] === 'revoke');
+        },
+      ),
     );
   });
 });

@@ -69,7 +69,10 @@ class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   /** Time from a revocation's publication to its application here: how fast revocations bite (issue: within a second). */
   private readonly propagation = metrics
     .getMeter('@latchkey/access-guards')
-    .createHistogram('latchkey.revocation.propagation', { unit: 'ms', description: 'From an access.revocation event’s time to its application by this verifier' });
+    .createHistogram('latchkey.revocation.propagation', {
+      unit: 'ms',
+      description: 'From an access.revocation event’s time to its application by this verifier',
+    });
   private readonly node = `${hostname()}:${process.pid}`;
   private stopping = false;
 
@@ -144,10 +147,22 @@ class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   }
 }
 
+/** One module per service name, so that every importer of a service shares one cache and one feed (Nest 11 tells dynamic modules apart by reference). */
+const perService = new Map<string, DynamicModule>();
+
 /** Gives a service a RevocationCache kept current from the bus. Needs MessagingModule in the same app. */
 @Module({})
 export class RevocationModule {
   static forService(service: string): DynamicModule {
+    let module = perService.get(service);
+    if (module === undefined) {
+      module = RevocationModule.create(service);
+      perService.set(service, module);
+    }
+    return module;
+  }
+
+  private static create(service: string): DynamicModule {
     return {
       module: RevocationModule,
       providers: [

@@ -22,8 +22,18 @@ export interface ChainedEvent {
  * at ingestion.
  */
 export function chainHash(prevHash: string, event: ChainedEvent): string {
+  return chainHashOf(prevHash, canonicalEvent(event));
+}
+
+/** JCS(event): the part of a row's hash that does not depend on its place in the chain (computed before the chain's lock is taken). */
+export function canonicalEvent(event: ChainedEvent): string {
   const canonical = canonicalize({ ...event });
   if (canonical === undefined) throw new Error('event cannot be canonicalised');
+  return canonical;
+}
+
+/** SHA-256(prev_hash ‖ canonical), hex: the step that links a row to the one before it. */
+export function chainHashOf(prevHash: string, canonical: string): string {
   return createHash('sha256').update(prevHash, 'utf8').update(canonical, 'utf8').digest('hex');
 }
 

@@ -140,4 +140,52 @@ describe(AuditEventRepository.name, () => {
     }
     expect(firstBrokenLink(await stored())).toBe(-1);
   });
+
+  describe('appendBatch', () => {
+    it('appends a batch in order as one chain segment, numbered after the head', async () => {
+      await events.append(anEvent());
+      const batch = [anEvent(), anEvent(LatUsedV1), { ...anEvent(), subject: null, traceparent: null }];
+
+      await expect(events.appendBatch(batch)).resolves.toBe(3);
+
+      const rows = await db.query<StoredRow & { seq: string }>('SELECT * FROM audit.events ORDER BY seq');
+      expect(rows.map((r) => Number(r.seq))).toEqual([1, 2, 3, 4]);
+      expect(rows.slice(1).map((r) => r.event_id)).toEqual(batch.map((e) => e.eventId));
+      expect(rows[3]).toMatchObject({ subject: null, traceparent: null, data: batch[2].data });
+      expect(firstBrokenLink(rows)).toBe(-1);
+    });
+
+    it('skips events already stored and ids repeated within the batch, keeping the first', async () => {
+      const old = anEvent();
+      await events.append(old);
+      const fresh = anEvent();
+
+      await expect(events.appendBatch([old, fresh, { ...fresh, type: 'com.latchkey.forged.v1' }, old])).resolves.toBe(1);
+
+      const chain = await events.list();
+      expect(chain.map((row) => [row.eventId, row.type])).toEqual([
+        [old.eventId, old.type],
+        [fresh.eventId, fresh.type],
+      ]);
+      expect(chain[1].prevHash).toBe(chain[0].hash);
+    });
+
+    it('stores nothing of a batch when one row is refused by the database', async () => {
+      await events.append(anEvent());
+      // jsonb cannot hold U+0000: PostgreSQL refuses the row with a data exception (SQLSTATE 22P05).
+      const poisoned = { ...anEvent(), data: { userAgent: 'nul\u0000byte' } };
+
+      await expect(events.appendBatch([anEvent(), poisoned, anEvent()])).rejects.toMatchObject({ code: expect.stringMatching(/^22/) });
+
+      expect(await events.list()).toHaveLength(1);
+    });
+
+    it('answers 0 for an empty batch or one of duplicates only', async () => {
+      const old = anEvent();
+      await events.append(old);
+
+      await expect(events.appendBatch([])).resolves.toBe(0);
+      await expect(events.appendBatch([old, old])).resolves.toBe(0);
+    });
+  });
 });

@@ -19,10 +19,15 @@ function sequenced(raw: Record<string, unknown>): SequencedChainRow {
 export async function readEvidenceFromDatabase(db: Database): Promise<AuditLogEvidence> {
   return db.transaction(async (tx) => {
     await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ');
-    const rows = (await tx.query<Record<string, unknown>>(ROWS_SQL)).map(sequenced);
-    const checkpoints = (await tx.query<{ token: string }>(CHECKPOINTS_SQL)).map((c) => c.token);
-    return { rows, checkpoints };
+    return readEvidence(tx);
   });
+}
+
+/** The rows and checkpoints as `sql` sees them (inside a caller's transaction, e.g. one holding the chain's lock). */
+export async function readEvidence(sql: Pick<Database, 'query'>): Promise<AuditLogEvidence> {
+  const rows = (await sql.query<Record<string, unknown>>(ROWS_SQL)).map(sequenced);
+  const checkpoints = (await sql.query<{ token: string }>(CHECKPOINTS_SQL)).map((c) => c.token);
+  return { rows, checkpoints };
 }
 
 /** A line of an export that is not what it should be: named by file and line, never by content. */

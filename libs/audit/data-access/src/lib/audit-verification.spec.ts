@@ -72,9 +72,51 @@ describe(verifyChain.name, () => {
           ok: true,
           rows: rows.length,
           anchored: size,
+          prunedThrough: 0,
         });
       }),
     );
+  });
+
+  describe('after retention pruned the oldest rows', () => {
+    /** The rows from `from` on (1-based), as a prune at a checkpoint of tree size `from` leaves them, and that checkpoint. */
+    function prunedAt(rows: readonly SequencedChainRow[], from: number) {
+      const kept = rows.slice(from - 1);
+      return { kept, anchor: { treeSize: from, headHash: kept[0]!.hash } };
+    }
+
+    it('accepts a chain that starts at a row a signed checkpoint names as its head, and says how much was pruned', () => {
+      fc.assert(
+        fc.property(
+          payloads.chain((p) => fc.tuple(fc.constant(chainOf(p)), fc.integer({ min: 2, max: p.length }))),
+          ([rows, from]) => {
+            const { kept, anchor } = prunedAt(rows, from);
+            const latest = { treeSize: rows.length, headHash: rows.at(-1)!.hash };
+            const older = { treeSize: 1, headHash: rows[0]!.hash }; // about a pruned row: nothing left to compare
+            expect(verifyChain(kept, [older, anchor, latest])).toEqual({
+              ok: true,
+              rows: kept.length,
+              anchored: rows.length,
+              prunedThrough: from - 1,
+            });
+          },
+        ),
+      );
+    });
+
+    it('calls a cut prefix without such a checkpoint a deletion, naming the first remaining row', () => {
+      const rows = chainOf([1, 2, 3, 4, 5, 6]);
+      const { kept } = prunedAt(rows, 3);
+      expect(verifyChain(kept, [{ treeSize: 2, headHash: rows[1]!.hash }])).toMatchObject({ ok: false, tampering: 'deleted', seq: 3 });
+      expect(verifyChain(kept.slice(1), [{ treeSize: 3, headHash: rows[2]!.hash }])).toMatchObject({ ok: false, tampering: 'deleted', seq: 4 });
+    });
+
+    it('still checks the anchor row’s own content', () => {
+      const rows = chainOf([1, 2, 3, 4, 5]);
+      const { kept, anchor } = prunedAt(rows, 2);
+      const edited = [{ ...kept[0]!, data: { forged: true } }, ...kept.slice(1)];
+      expect(verifyChain(edited, [anchor])).toMatchObject({ ok: false, tampering: 'modified', seq: 2 });
+    });
   });
 
   it('names a row whose content was edited in place: modified', () => {
@@ -215,7 +257,7 @@ describe(verifyAuditLog.name, () => {
 
   it('verifies the rows against checkpoints checked with the public key alone', async () => {
     const { rows, checkpoints, trust } = await evidence();
-    expect(await verifyAuditLog({ rows, checkpoints }, trust)).toEqual({ ok: true, rows: 12, anchored: 12 });
+    expect(await verifyAuditLog({ rows, checkpoints }, trust)).toEqual({ ok: true, rows: 12, anchored: 12, prunedThrough: 0 });
   });
 
   it('names a checkpoint that was dropped, and a tail cut below the checkpoints', async () => {

@@ -37,6 +37,8 @@ export type ChainVerdict =
       readonly rows: number;
       /** Rows covered by the latest checkpoint; the rest (appended since) is linked but not yet signed. */
       readonly anchored: number;
+      /** Rows 1..prunedThrough were removed by retention, at a signed checkpoint (0: none). */
+      readonly prunedThrough: number;
     }
   | {
       readonly ok: false;
@@ -64,7 +66,9 @@ export type ChainVerdict =
 export function verifyChain(rows: readonly SequencedChainRow[], checkpoints: readonly ChainCheckpoint[] = []): ChainVerdict {
   const position = new Map<string, number>();
   rows.forEach((row, index) => position.set(row.hash, index));
-  let prev = GENESIS_HASH;
+  // After retention pruned the oldest rows, the chain starts at a row a signed checkpoint names as its head:
+  // that row's link to its (pruned) predecessor is taken on the checkpoint's word; its content is still checked.
+  let prev = pruneAnchor(rows, checkpoints)?.prev_hash ?? GENESIS_HASH;
   for (const [index, row] of rows.entries()) {
     const recomputed = chainHash(row.prev_hash, {
       eventId: row.event_id,
@@ -96,9 +100,11 @@ function brokenLink(rows: readonly SequencedChainRow[], index: number, position:
     return broken('inserted', intruder, `row ${intruder.seq} is not part of the chain: row ${row.seq} links to row ${rows[target]!.seq} before it`);
   }
   const gap = before === undefined ? row.seq > 1 : row.seq > before.seq + 1;
+  if (gap && before === undefined) {
+    return broken('deleted', row, `rows 1–${row.seq - 1} are missing, and no signed checkpoint ends at row ${row.seq} to anchor a retention prune`);
+  }
   if (gap) {
-    const from = before === undefined ? 1 : before.seq + 1;
-    return broken('deleted', row, `rows ${from}–${row.seq - 1} are missing: row ${row.seq} links to a hash no stored row has`);
+    return broken('deleted', row, `rows ${before!.seq + 1}–${row.seq - 1} are missing: row ${row.seq} links to a hash no stored row has`);
   }
   if (before === undefined) return broken('inserted', row, `row ${row.seq} is first but does not start from the genesis hash`);
   // Links to nothing, seq unbroken: either this row was slipped in (the next row links past it)...
@@ -115,12 +121,26 @@ export function firstBrokenLink(rows: readonly StoredChainRow[]): number {
   return verdict.ok ? -1 : verdict.seq - 1;
 }
 
+/**
+ * The first row, when the rows before it were pruned at a checkpoint: it
+ * does not start the chain (seq > 1) and a signed checkpoint counted
+ * exactly up to it, with its hash as the head. Otherwise undefined (and a
+ * first row with seq > 1 is a deletion).
+ */
+function pruneAnchor(rows: readonly SequencedChainRow[], checkpoints: readonly ChainCheckpoint[]): SequencedChainRow | undefined {
+  const first = rows[0];
+  if (first === undefined || first.seq <= 1) return undefined;
+  return checkpoints.some((c) => c.treeSize === first.seq && c.headHash === first.hash) ? first : undefined;
+}
+
 function checkpointVerdict(rows: readonly SequencedChainRow[], checkpoints: readonly ChainCheckpoint[]): ChainVerdict {
   // A checkpoint's tree size is the seq of its head row (rows are numbered 1..n as appended).
   const bySeq = new Map(rows.map((row) => [row.seq, row]));
   const lastSeq = rows.at(-1)?.seq ?? 0;
+  // Checkpoints of the pruned prefix have no rows left to compare with (their signatures and links were checked).
+  const firstSeq = pruneAnchor(rows, checkpoints)?.seq ?? 0;
   let anchored = 0;
-  for (const checkpoint of [...checkpoints].sort((a, b) => a.treeSize - b.treeSize)) {
+  for (const checkpoint of [...checkpoints].filter((c) => c.treeSize >= firstSeq).sort((a, b) => a.treeSize - b.treeSize)) {
     if (checkpoint.treeSize > lastSeq) {
       return {
         ok: false,
@@ -142,7 +162,7 @@ function checkpointVerdict(rows: readonly SequencedChainRow[], checkpoints: read
     }
     anchored = checkpoint.treeSize;
   }
-  return { ok: true, rows: rows.length, anchored };
+  return { ok: true, rows: rows.length, anchored, prunedThrough: Math.max(0, firstSeq - 1) };
 }
 
 function broken(tampering: ChainTampering, row: SequencedChainRow, detail: string): ChainVerdict {

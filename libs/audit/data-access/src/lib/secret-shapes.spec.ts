@@ -54,4 +54,19 @@ describe(redactSecretShapes.name, () => {
     ]);
     expect(findSecretShapes(value)).toEqual([]);
   });
+
+  it('hands back a value without findings as it was, not a copy', () => {
+    const event = { jti: 'c2b7a3d0-1f0e-4a8e-9f61-0c6f3d1f8f11', features: ['Face.Verification'], nested: { userAgent: 'client/1.0' } };
+    const { value, findings } = redactSecretShapes(event);
+    expect(value).toBe(event);
+    expect(findings).toEqual([]);
+  });
+
+  it('copies only what it redacts, leaving the input untouched', () => {
+    const event = { kept: { a: 'b' }, ua: `x Bearer ${'a'.repeat(24)}` };
+    const { value } = redactSecretShapes(event) as { value: typeof event };
+    expect(value).not.toBe(event);
+    expect(value.kept).toBe(event.kept);
+    expect(event.ua).toContain('Bearer');
+  });
 });

@@ -10,40 +10,52 @@ const SHAPES: readonly (readonly [SecretShape, RegExp])[] = [
   ['private-key', /-----BEGIN [A-Z ]*PRIVATE KEY-----|"d"\s*:\s*"[A-Za-z0-9_-]{40,}"/],
 ];
 
+/** The same patterns with the global flag, for replacing every occurrence (compiled once: this runs for every stored event). */
+const REPLACERS: readonly (readonly [SecretShape, RegExp, RegExp])[] = SHAPES.map(([shape, pattern]) => [
+  shape,
+  pattern,
+  new RegExp(pattern.source, `${pattern.flags}g`),
+]);
+
 /**
  * `value` with every secret-shaped substring replaced by `[redacted:<shape>]`
  * (object keys too), and what was replaced. Events are built from request
  * fields a caller controls (a user agent, say), so a token can arrive in
- * one even though no producer ever puts one there on purpose.
+ * one even though no producer ever puts one there on purpose. A value
+ * without findings comes back as the same object (the usual case costs
+ * only the pattern tests, no copy).
  */
 export function redactSecretShapes(value: unknown, path = '$'): { value: unknown; findings: SecretFinding[] } {
+  const findings: SecretFinding[] = [];
+  return { value: redact(value, () => path, findings), findings };
+}
+
+function redact(value: unknown, path: () => string, findings: SecretFinding[]): unknown {
   if (typeof value === 'string') {
-    const findings: SecretFinding[] = [];
     let redacted = value;
-    for (const [shape, pattern] of SHAPES) {
-      const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
-      if (!global.test(redacted)) continue;
-      redacted = redacted.replace(global, `[redacted:${shape}]`);
-      findings.push({ path, shape });
+    for (const [shape, pattern, everywhere] of REPLACERS) {
+      if (!pattern.test(redacted)) continue;
+      redacted = redacted.replace(everywhere, `[redacted:${shape}]`);
+      findings.push({ path: path(), shape });
     }
-    return { value: redacted, findings };
+    return redacted;
   }
   if (Array.isArray(value)) {
-    const items = value.map((item, index) => redactSecretShapes(item, `${path}[${index}]`));
-    return { value: items.map((i) => i.value), findings: items.flatMap((i) => i.findings) };
+    const items = value.map((item, index) => redact(item, () => `${path()}[${index}]`, findings));
+    return items.every((item, index) => item === value[index]) ? value : items;
   }
   if (value !== null && typeof value === 'object') {
-    const findings: SecretFinding[] = [];
+    let changed = false;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
-      const k = redactSecretShapes(key, `${path}.<key>`);
-      const v = redactSecretShapes(item, `${path}.${key}`);
-      out[String(k.value)] = v.value;
-      findings.push(...k.findings, ...v.findings);
+      const k = redact(key, () => `${path()}.<key>`, findings) as string;
+      const v = redact(item, () => `${path()}.${key}`, findings);
+      changed ||= k !== key || v !== item;
+      out[k] = v;
     }
-    return { value: out, findings };
+    return changed ? out : value;
   }
-  return { value, findings: [] };
+  return value;
 }
 
 /** One secret-shaped string, by where it sits in the value and what it looks like (never the string itself). */

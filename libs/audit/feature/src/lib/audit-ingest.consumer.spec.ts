@@ -1,20 +1,31 @@
 import { Logger } from '@nestjs/common';
 import { AccessRevocationV1, ALL_EVENTS, AuditCheckpointV1, LatUsedV1, type EventDefinition, type EventEnvelope } from '@latchkey/contracts';
 import { anEnvelope, TEST_SOURCE } from '@latchkey/contracts/testing';
-import type { AuditEventRepository } from '@latchkey/audit/data-access';
-import type { ReceivedEvent } from '@latchkey/messaging';
+import type { AuditEventRepository, AuditRecord } from '@latchkey/audit/data-access';
+import { NonRetriableEventError, type ReceivedEvent } from '@latchkey/messaging';
+import type { AuditCheckpointer } from './checkpoints/audit-checkpointer';
 import { AUDITED_EVENTS, AuditIngestConsumer } from './audit-ingest.consumer';
 
-type Appended = Parameters<AuditEventRepository['append']>[0];
+/** Records what the consumer appends; `duplicates` is how many of each batch it reports as stored already. */
+class RecordingEventStore implements Pick<AuditEventRepository, 'appendBatch'> {
+  readonly batches: AuditRecord[][] = [];
+  duplicates = 0;
 
-/** Records what the consumer appends; `stored` decides what append reports. */
-class RecordingEventStore implements Pick<AuditEventRepository, 'append'> {
-  readonly appended: Appended[] = [];
-  stored = true;
+  get appended(): AuditRecord[] {
+    return this.batches.flat();
+  }
 
-  async append(event: Appended): Promise<boolean> {
-    this.appended.push(event);
-    return this.stored;
+  async appendBatch(records: readonly AuditRecord[]): Promise<number> {
+    this.batches.push([...records]);
+    return records.length - this.duplicates;
+  }
+}
+
+/** Counts what the consumer reports as stored (checkpoints come after enough of them). */
+class CountingCheckpointer implements Pick<AuditCheckpointer, 'noteStored'> {
+  readonly noted: number[] = [];
+  noteStored(count = 1): void {
+    this.noted.push(count);
   }
 }
 
@@ -27,18 +38,20 @@ const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
 describe(AuditIngestConsumer.name, () => {
   let store: RecordingEventStore;
   let consumer: AuditIngestConsumer;
+  let checkpointer: CountingCheckpointer;
 
   beforeAll(() => Logger.overrideLogger(false));
 
   beforeEach(() => {
     store = new RecordingEventStore();
-    consumer = new AuditIngestConsumer(store as unknown as AuditEventRepository);
+    checkpointer = new CountingCheckpointer();
+    consumer = new AuditIngestConsumer(store as unknown as AuditEventRepository, checkpointer as unknown as AuditCheckpointer);
   });
 
   it('appends the envelope id, type, source, subject, time, data and traceparent', async () => {
     const envelope = anEnvelope(LatUsedV1, {}, { traceparent: TRACEPARENT, time: new Date('2026-02-03T04:05:06.789Z') });
 
-    await consumer.handle(received(LatUsedV1, envelope));
+    await consumer.handleBatch([received(LatUsedV1, envelope)]);
 
     expect(store.appended).toEqual([
       {
@@ -57,7 +70,7 @@ describe(AuditIngestConsumer.name, () => {
   it('takes the topic from the delivery, not from the contract', async () => {
     const envelope = anEnvelope(AccessRevocationV1);
 
-    await consumer.handle(received(AccessRevocationV1, envelope, 'access.revocation.replay'));
+    await consumer.handleBatch([received(AccessRevocationV1, envelope, 'access.revocation.replay')]);
 
     expect(store.appended[0]?.topic).toBe('access.revocation.replay');
   });
@@ -65,22 +78,46 @@ describe(AuditIngestConsumer.name, () => {
   it('appends null for an envelope without subject or traceparent', async () => {
     const { subject: _subject, ...withoutSubject } = anEnvelope(LatUsedV1);
 
-    await consumer.handle(received(LatUsedV1, withoutSubject));
+    await consumer.handleBatch([received(LatUsedV1, withoutSubject)]);
 
     expect(store.appended[0]).toMatchObject({ subject: null, traceparent: null });
   });
 
-  it('resolves without error when the store reports a duplicate', async () => {
-    store.stored = false;
+  it('appends a batch in delivery order in one call and tells the checkpointer how many were stored', async () => {
+    const envelopes = [anEnvelope(LatUsedV1), anEnvelope(AccessRevocationV1), anEnvelope(LatUsedV1)];
+    store.duplicates = 1;
 
-    await expect(consumer.handle(received(LatUsedV1, anEnvelope(LatUsedV1)))).resolves.toBeUndefined();
-    expect(store.appended).toHaveLength(1);
+    await consumer.handleBatch([received(LatUsedV1, envelopes[0]), received(AccessRevocationV1, envelopes[1]), received(LatUsedV1, envelopes[2])]);
+
+    expect(store.batches).toHaveLength(1);
+    expect(store.batches[0].map((r) => r.eventId)).toEqual(envelopes.map((e) => e.id));
+    expect(checkpointer.noted).toEqual([2]);
   });
 
-  it('lets a failing append reject so the event is retried', async () => {
-    store.append = () => Promise.reject(new Error('database down'));
+  it('resolves without error and notes nothing when the whole batch was stored already', async () => {
+    store.duplicates = 1;
 
-    await expect(consumer.handle(received(LatUsedV1, anEnvelope(LatUsedV1)))).rejects.toThrow('database down');
+    await expect(consumer.handleBatch([received(LatUsedV1, anEnvelope(LatUsedV1))])).resolves.toBeUndefined();
+    expect(store.appended).toHaveLength(1);
+    expect(checkpointer.noted).toEqual([]);
+  });
+
+  it('lets a failing append reject as it is, so the batch is retried', async () => {
+    store.appendBatch = () => Promise.reject(Object.assign(new Error('connection terminated'), { code: '57P01' }));
+
+    await expect(consumer.handleBatch([received(LatUsedV1, anEnvelope(LatUsedV1))])).rejects.toThrow('connection terminated');
+  });
+
+  it('turns a data exception (SQLSTATE 22…) into a non-retriable error naming only the SQLSTATE', async () => {
+    store.appendBatch = () => Promise.reject(Object.assign(new Error('invalid input syntax: "secret-looking value"'), { code: '22P05' }));
+
+    const failure = consumer.handleBatch([received(LatUsedV1, anEnvelope(LatUsedV1))]);
+
+    await expect(failure).rejects.toBeInstanceOf(NonRetriableEventError);
+    await expect(failure).rejects.toMatchObject({
+      code: 'AUDIT.EVENT_UNSTORABLE',
+      message: 'the database refused the event as data (SQLSTATE 22P05)',
+    });
   });
 });
 
@@ -99,7 +136,7 @@ describe('AuditIngestConsumer and secrets', () => {
     const consumer = new AuditIngestConsumer(store as unknown as AuditEventRepository);
     const pasted = 'eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ4eHh4eHh4eCJ9.c2lnbmF0dXJlc2lnbmF0dXJlc2ln';
     const envelope = anEnvelope(LatUsedV1, { userAgent: `client/1 ${pasted}` });
-    await consumer.handle(received(LatUsedV1, envelope));
+    await consumer.handleBatch([received(LatUsedV1, envelope)]);
     expect(store.appended[0]?.data).toMatchObject({ userAgent: 'client/1 [redacted:jwt]' });
     expect(JSON.stringify(store.appended)).not.toContain(pasted);
   });

@@ -16,11 +16,17 @@ const subject: fc.Arbitrary<RevocationSubject> = fc.oneof(
   fc.record({ kind: fc.constant('person' as const), personId: part }),
   fc.record({ kind: fc.constant('oauth-application' as const), clientId: part }),
   fc.record({ kind: fc.constant('signing-key' as const), keyId: part }),
+  fc.record({ kind: fc.constant('tenant' as const), tenantId: part }),
 );
 
-/** The identity of a subject: resource ids compare case-insensitively, everything else exactly. */
+/** The identity of a subject: resource ids and tenant ids (GUIDs) compare case-insensitively, everything else exactly. */
 function identity(s: RevocationSubject): string {
-  const canonical = s.kind === 'isv-client' ? { ...s, resourceId: s.resourceId.toLowerCase() } : s;
+  const canonical =
+    s.kind === 'isv-client'
+      ? { ...s, resourceId: s.resourceId.toLowerCase() }
+      : s.kind === 'tenant'
+        ? { ...s, tenantId: s.tenantId.toLowerCase() }
+        : s;
   return JSON.stringify(Object.entries(canonical).sort(([a], [b]) => a.localeCompare(b)));
 }
 
@@ -52,12 +58,8 @@ describe(revocationSubjectKey.name, () => {
   });
 
   it('keeps the case of every other id', () => {
-    expect(revocationSubjectKey({ kind: 'jti', jti: 'AbC' })).not.toBe(
-      revocationSubjectKey({ kind: 'jti', jti: 'abc' }),
-    );
-    expect(revocationSubjectKey({ kind: 'isv', isvId: 'ISV' })).not.toBe(
-      revocationSubjectKey({ kind: 'isv', isvId: 'isv' }),
-    );
+    expect(revocationSubjectKey({ kind: 'jti', jti: 'AbC' })).not.toBe(revocationSubjectKey({ kind: 'jti', jti: 'abc' }));
+    expect(revocationSubjectKey({ kind: 'isv', isvId: 'ISV' })).not.toBe(revocationSubjectKey({ kind: 'isv', isvId: 'isv' }));
   });
 
   it('does not let a separator inside an id forge another subject', () => {
@@ -73,6 +75,7 @@ describe(revocationSubjectKey.name, () => {
     [{ kind: 'person', personId: 'p-1' }, 'person:p-1'],
     [{ kind: 'oauth-application', clientId: 'app-1' }, 'oauth-application:app-1'],
     [{ kind: 'signing-key', keyId: 'k-1' }, 'signing-key:k-1'],
+    [{ kind: 'tenant', tenantId: '72F988BF-86F1-41AF-91AB-2D7CD011DB47' }, 'tenant:72f988bf-86f1-41af-91ab-2d7cd011db47'],
   ])('spells %j as %s', (s, key) => {
     expect(revocationSubjectKey(s)).toBe(key);
   });

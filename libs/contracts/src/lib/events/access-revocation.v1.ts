@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent } from '../define-event';
 import { AzureResourceId, canonicalResourceId } from '../shared/azure-resource-id';
-import { AlertId, ClientId, IsvId, Jti, KeyId, PersonId } from '../shared/ids';
+import { AlertId, ClientId, Guid, IsvId, Jti, KeyId, PersonId } from '../shared/ids';
 import { IsoDateTime } from '../shared/iso-datetime';
 import { reasonCode } from '../shared/reason-code';
 import { Topics } from '../topics';
@@ -9,7 +9,9 @@ import { Topics } from '../topics';
 /**
  * What a revocation names (ARCHITECTURE.md "Revocation is a watermark"):
  * an ISV (covers all its clients' tokens), one ISV client (ISV + resource),
- * one token, a person, an OAuth application, or a signing key.
+ * one token, a person, an OAuth application, a signing key, or an Entra
+ * tenant (every exchange from it: its people's source tokens and the
+ * internal tokens made from them).
  */
 export const RevocationSubjectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('isv'), isvId: IsvId }),
@@ -18,6 +20,7 @@ export const RevocationSubjectSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('person'), personId: PersonId }),
   z.object({ kind: z.literal('oauth-application'), clientId: ClientId }),
   z.object({ kind: z.literal('signing-key'), keyId: KeyId }),
+  z.object({ kind: z.literal('tenant'), tenantId: Guid }),
 ]);
 
 /** The subject of a revocation. */
@@ -34,7 +37,8 @@ function part(value: string): string {
 /**
  * The stable string of a revocation subject: `isv:<isvId>`,
  * `isv-client:<isvId>:<resourceId>`, `jti:<jti>`, `person:<personId>`,
- * `oauth-application:<clientId>`, `signing-key:<keyId>`. It is the
+ * `oauth-application:<clientId>`, `signing-key:<keyId>`, `tenant:<tid>` (lower
+ * case: GUIDs are case-insensitive). It is the
  * partition key of the compacted `access.revocation` topic, so it must be
  * injective (two subjects never share a key, or compaction would drop one
  * of them) and canonical (one subject, one key, or compaction would keep a
@@ -56,6 +60,8 @@ export function revocationSubjectKey(subject: RevocationSubject): string {
       return `oauth-application:${part(subject.clientId)}`;
     case 'signing-key':
       return `signing-key:${part(subject.keyId)}`;
+    case 'tenant':
+      return `tenant:${part(subject.tenantId.toLowerCase())}`;
   }
 }
 

@@ -41,7 +41,7 @@ const MIXED_CASE_RESOURCE =
 describe('ALL_EVENTS', () => {
   it('registers every contract under a unique type in the event registry', () => {
     expect(eventRegistry.all()).toHaveLength(ALL_EVENTS.length);
-    expect(ALL_EVENTS).toHaveLength(12);
+    expect(ALL_EVENTS).toHaveLength(13);
   });
 
   it.each(ALL_EVENTS.map((e) => [e.type, e] as const))('%s has a factory whose data validates', (_type, definition) => {

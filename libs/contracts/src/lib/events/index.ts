@@ -1,5 +1,6 @@
 import { EventRegistry } from '../registry';
 import { AbuseAlertV1 } from './abuse-alert.v1';
+import { AbuseCaseV1 } from './abuse-case.v1';
 import { AccessRevocationV1 } from './access-revocation.v1';
 import { AuditCheckpointV1 } from './audit-checkpoint.v1';
 import { ExchangeCompletedV1 } from './exchange-completed.v1';
@@ -13,6 +14,7 @@ import { RbacChangedV1 } from './rbac-changed.v1';
 import { RbacDeniedV1 } from './rbac-denied.v1';
 
 export * from './abuse-alert.v1';
+export * from './abuse-case.v1';
 export * from './access-revocation.v1';
 export * from './audit-checkpoint.v1';
 export * from './exchange-completed.v1';
@@ -37,6 +39,7 @@ export const ALL_EVENTS = [
   RbacChangedV1,
   RbacDeniedV1,
   AbuseAlertV1,
+  AbuseCaseV1,
   AccessRevocationV1,
   AuditCheckpointV1,
 ] as const;

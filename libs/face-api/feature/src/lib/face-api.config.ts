@@ -9,7 +9,7 @@ import { defineConfigSlice, envInteger } from '@latchkey/config';
  */
 export const faceApiConfig = defineConfigSlice('face-api', {
   LATCHKEY_FACE_API_OPERATOR_KEY: envOperatorKey().describe(
-    'The operator’s bearer key for the face-api admin API (`Authorization: Bearer <key>` on /admin/v1/client-resources), at least 32 characters; an interim credential until platform tokens with RBAC permissions replace it. Generated under LATCHKEY_DATA_DIR when embedded. With DATABASE_URL and unset, the admin API is disabled: every admin request is refused 401.',
+    'The operator’s bearer key for the face-api admin API (`Authorization: Bearer <key>` on /admin/v1/client-resources), at least 32 characters: the break-glass credential beside operators’ tokens (docs/RBAC.md “Operators”), for bootstrap and for an outage of the exchange. Generated under LATCHKEY_DATA_DIR when embedded. With DATABASE_URL and unset, only operators’ tokens open the admin API.',
   ),
   LATCHKEY_FACE_API_CACHE_TTL_MS: envInteger({ min: 0, max: 60_000 })
     .default(1000)

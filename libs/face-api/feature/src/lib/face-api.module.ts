@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { GATED_RESOURCE_RESOLVER, LimitedAccessModule, OperatorKeyModule, type OperatorKeyCodes } from '@latchkey/access-guards';
+import { GATED_RESOURCE_RESOLVER, LimitedAccessModule, OperatorKeyModule, type OperatorKeyCodes, RbacGuardModule } from '@latchkey/access-guards';
 import { ConfigSliceModule } from '@latchkey/config';
 import type { FaceAdminErrorCode } from '@latchkey/contracts';
 import { ClientResourceRepository, FACE_API_MIGRATIONS, FACE_API_SCHEMA } from '@latchkey/face-api/data-access';
@@ -35,6 +35,8 @@ import { SeedDemoClientResourceUseCase } from './seed-demo-client-resource.use-c
     ConfigSliceModule.forSlice(faceApiConfig),
     PersistenceModule.forService({ schema: FACE_API_SCHEMA, migrationsFolder: FACE_API_MIGRATIONS }),
     MessagingModule.forService({ service: 'face-api', outbox: { schema: FACE_API_SCHEMA, database: Database } }),
+    // The admin API's operators: internal access tokens of the exchange, permissions decided by the rbac service.
+    RbacGuardModule.forService({ service: 'face-api', gatesReadiness: false }),
     // Gated uses are recorded through the spooling publisher; the guard brings the revocation feed.
     SpoolModule.forService('face-api'),
     LimitedAccessModule.forService('face-api'),

@@ -1,11 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { EventBus } from '@latchkey/messaging';
 import { Database } from '@latchkey/persistence';
 import type { ReadinessRegistry } from './readiness.registry';
 
 function find<T>(app: INestApplicationContext, token: abstract new (...args: never[]) => T): T | undefined {
   try {
-    return app.get(token, { strict: false });
+    // Through ModuleRef, not the app itself: the app's proxy logs a failed lookup as an error before it throws,
+    // and a service without a database (testapi) is not an error.
+    return app.get(ModuleRef).get(token, { strict: false });
   } catch {
     return undefined; // this service does not use it
   }

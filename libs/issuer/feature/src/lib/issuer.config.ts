@@ -27,7 +27,7 @@ export const issuerConfig = defineConfigSlice('issuer', {
       'Base64 of 32 random bytes: the HMAC key under which ISV subscription keys are stored, so a copy of the database alone cannot confirm a key. Required with DATABASE_URL; generated under LATCHKEY_DATA_DIR when embedded. Changing it invalidates every subscription key.',
     ),
   LATCHKEY_ISSUER_OPERATOR_KEY: envOperatorKey().describe(
-    'The operator’s bearer key for the admin API (`Authorization: Bearer <key>` on /admin/v1), at least 32 characters; an interim credential until platform tokens with RBAC permissions replace it. Generated under LATCHKEY_DATA_DIR when embedded. With DATABASE_URL and unset, the admin API is disabled: every admin request is refused 401.',
+    'The operator’s bearer key for the admin API (`Authorization: Bearer <key>` on /admin/v1), at least 32 characters: the break-glass credential beside operators’ tokens (docs/RBAC.md “Operators”), for bootstrap and for an outage of the exchange. Generated under LATCHKEY_DATA_DIR when embedded. With DATABASE_URL and unset, only operators’ tokens open the admin API.',
   ),
   LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: envInteger({ min: 0, max: 1_000_000 })
     .default(1000)

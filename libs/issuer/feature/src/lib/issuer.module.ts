@@ -1,5 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { OperatorKeyModule, RevocationModule, type OperatorKeyCodes } from '@latchkey/access-guards';
+import { OperatorKeyModule, RevocationModule, type OperatorKeyCodes, RbacGuardModule } from '@latchkey/access-guards';
 import type { IssuerAdminErrorCode } from '@latchkey/contracts';
 import { ConfigSliceModule } from '@latchkey/config';
 import { ErrorMappingRegistry } from '@latchkey/http';
@@ -22,6 +22,8 @@ import { SigningKeyAdminController } from './admin/signing-key-admin.controller'
 import { SigningKeyAdministration } from './admin/signing-key-administration.use-case';
 import { SubscriptionKeyAdministration } from './admin/subscription-key-administration.use-case';
 import { issuerConfig } from './issuer.config';
+import { IssueIsvTokenUseCase } from './isv-tokens/issue-isv-token.use-case';
+import { IsvTokensController } from './isv-tokens/isv-tokens.controller';
 import { IssueLimitedAccessTokenController } from './issue/issue-limited-access-token.controller';
 import { IssuanceDpopBinding } from './issue/issuance-dpop-binding';
 import { IssuanceJournal } from './issue/issuance-journal';
@@ -51,6 +53,8 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     ConfigSliceModule.forSlice(issuerConfig),
     PersistenceModule.forService({ schema: ISSUER_SCHEMA, migrationsFolder: ISSUER_MIGRATIONS }),
     MessagingModule.forService({ service: 'issuer', outbox: { schema: ISSUER_SCHEMA, database: Database } }),
+    // The admin API's operators: internal access tokens of the exchange, permissions decided by the rbac service.
+    RbacGuardModule.forService({ service: 'issuer', gatesReadiness: false }),
     RevocationModule.forService('issuer'),
     OperatorKeyModule.forService({
       service: 'issuer',
@@ -67,6 +71,7 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     IssueLimitedAccessTokenController,
     IssueResourceTokenController,
     IsvClientsController,
+    IsvTokensController,
     WellKnownController,
     IsvAdminController,
     IssuingRightAdminController,
@@ -93,6 +98,7 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
     IssueLimitedAccessTokenUseCase,
     ManageClientBlocksUseCase,
     IssueResourceTokenUseCase,
+    IssueIsvTokenUseCase,
     SeedDemoIsvUseCase,
   ],
   exports: [SeedDemoIsvUseCase, IsvAdministration, SubscriptionKeyAdministration],

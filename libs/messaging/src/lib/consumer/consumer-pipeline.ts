@@ -15,13 +15,16 @@ export interface ReceivedEvent<TData = unknown> {
   readonly offset: string;
   /** 1 on first delivery to the handler, then 2, 3, … on retries. */
   readonly attempt: number;
+  /**
+   * True when a rewind on start delivers again an event the group had already
+   * handled (committed past): read it to rebuild in-memory state, but do not
+   * act on it again (see Subscription.rewindMs).
+   */
+  readonly replay?: boolean;
 }
 
 /** Narrows a received event to one contract, typing its data. */
-export function isEvent<E extends EventDefinition>(
-  event: ReceivedEvent,
-  definition: E,
-): event is ReceivedEvent<import('zod').output<E['data']>> {
+export function isEvent<E extends EventDefinition>(event: ReceivedEvent, definition: E): event is ReceivedEvent<import('zod').output<E['data']>> {
   return event.envelope.type === definition.type;
 }
 
@@ -41,6 +44,11 @@ export interface PipelineOptions {
 
 const MAX_BACKOFF_MS = 5000;
 
+/** Wait after failed attempt `attempt` (1-based): doubled per attempt, capped. */
+export function retryDelayMs(initialBackoffMs: number, attempt: number): number {
+  return Math.min(initialBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+}
+
 /**
  * What happens to every delivered message, identically on both transports:
  * read and validate it (unreadable or invalid → dead letter at once), run
@@ -54,19 +62,32 @@ export class ConsumerPipeline {
   constructor(private readonly options: PipelineOptions) {}
 
   async onMessage(message: DeliveredMessage): Promise<void> {
-    const parsed = messageToRawEnvelope(message);
-    if (!parsed.ok) return this.toDeadLetter(message, { code: 'EVENT.UNREADABLE', reason: parsed.reason, attempts: 0 });
-    const decoded = this.options.decode(parsed.raw);
-    if (!decoded.ok) return this.toDeadLetter(message, { code: decoded.code, reason: decoded.reason, attempts: 0 });
-    if (!this.options.types.has(decoded.envelope.type)) return; // valid, just not this group's business
-    const event = { envelope: decoded.envelope, definition: decoded.definition, ...message };
-    await this.handleWithRetries(message, event);
+    const event = await this.accept(message);
+    if (event) await this.handleWithRetries(message, event);
   }
 
-  private async handleWithRetries(
-    message: DeliveredMessage,
-    event: Omit<ReceivedEvent, 'attempt'>,
-  ): Promise<void> {
+  /**
+   * Reads and validates `message`: the event when this group handles it;
+   * undefined when it was dead-lettered (unreadable or invalid) or is valid
+   * but of a type this group does not handle.
+   */
+  async accept(message: DeliveredMessage): Promise<Omit<ReceivedEvent, 'attempt'> | undefined> {
+    const parsed = messageToRawEnvelope(message);
+    if (!parsed.ok) {
+      await this.toDeadLetter(message, { code: 'EVENT.UNREADABLE', reason: parsed.reason, attempts: 0 });
+      return undefined;
+    }
+    const decoded = this.options.decode(parsed.raw);
+    if (!decoded.ok) {
+      await this.toDeadLetter(message, { code: decoded.code, reason: decoded.reason, attempts: 0 });
+      return undefined;
+    }
+    if (!this.options.types.has(decoded.envelope.type)) return undefined; // valid, just not this group's business
+    return { envelope: decoded.envelope, definition: decoded.definition, ...message };
+  }
+
+  /** Runs the handler on one accepted event with bounded retries; dead-letters it when they run out. */
+  async handleWithRetries(message: DeliveredMessage, event: Omit<ReceivedEvent, 'attempt'>): Promise<void> {
     const { envelope } = event;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -95,13 +116,18 @@ export class ConsumerPipeline {
           attempt,
           error: err.message,
         });
-        await sleep(Math.min(this.options.initialBackoffMs * 2 ** (attempt - 1), MAX_BACKOFF_MS));
+        await sleep(retryDelayMs(this.options.initialBackoffMs, attempt));
       }
     }
   }
 
   private async toDeadLetter(message: DeliveredMessage, why: Omit<DeadLetterReason, 'group'>): Promise<void> {
     const reason = { ...why, group: this.options.group };
+    if (message.replay) {
+      // The group committed past it before the rewind: it was dead-lettered (or handled) when first delivered.
+      this.options.log?.('info', 'replayed event skipped', { group: reason.group, topic: message.topic, offset: message.offset, code: reason.code });
+      return;
+    }
     await this.options.deadLetter(deadLetterMessage(message, reason, this.options.now()));
     this.options.log?.('warn', 'event dead-lettered', {
       group: reason.group,

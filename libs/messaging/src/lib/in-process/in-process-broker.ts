@@ -11,6 +11,8 @@ export class BrokerUnavailableError extends Error {
 
 interface TopicLog {
   readonly partitions: DeliveredMessage[][];
+  /** Append time (epoch ms) of each message, per partition: Kafka's log-append/create time, for rewinds. */
+  readonly appendedAt: number[][];
   readonly compacted: boolean;
 }
 
@@ -55,18 +57,21 @@ export class InProcessBroker {
   createTopic(name: string, compacted = false): void {
     if (this.topics.has(name)) return;
     const partitions = Array.from({ length: this.partitionCount }, () => [] as DeliveredMessage[]);
-    this.topics.set(name, { partitions, compacted });
+    const appendedAt = Array.from({ length: this.partitionCount }, () => [] as number[]);
+    this.topics.set(name, { partitions, appendedAt, compacted });
   }
 
   /** Appends messages in order; all or nothing while available. */
   append(messages: readonly TransportMessage[]): void {
     if (!this.available) throw new BrokerUnavailableError();
+    const now = Date.now();
     for (const message of messages) {
       this.createTopic(message.topic);
       const log = this.topicLog(message.topic);
       const partition = this.partitionFor(message.key);
       const entries = log.partitions[partition];
       entries.push({ ...message, partition, offset: String(entries.length) });
+      log.appendedAt[partition].push(now);
     }
     this.wakeAll();
   }
@@ -77,11 +82,22 @@ export class InProcessBroker {
     return this.topicLog(topic).partitions.map((_, i) => i);
   }
 
-  /** The message at the group's committed offset, if any. */
-  next(group: string, topic: string, partition: number): DeliveredMessage | undefined {
-    if (!this.available) return undefined;
-    const offset = this.committed.get(this.offsetKey(group, topic, partition)) ?? 0;
-    return this.topicLog(topic).partitions[partition][offset];
+  /** Up to `max` messages from `offset` on, in order. */
+  read(topic: string, partition: number, offset: number, max: number): DeliveredMessage[] {
+    if (!this.available) return [];
+    return this.topicLog(topic).partitions[partition].slice(offset, offset + max);
+  }
+
+  /** The group's next offset to read on a partition (0 when it committed nothing). */
+  committedOffset(group: string, topic: string, partition: number): number {
+    return this.committed.get(this.offsetKey(group, topic, partition)) ?? 0;
+  }
+
+  /** The first offset appended at or after `sinceMs` (the end of the partition when none was): Kafka's offset-by-timestamp. */
+  offsetForTime(topic: string, partition: number, sinceMs: number): number {
+    const times = this.topicLog(topic).appendedAt[partition];
+    const index = times.findIndex((t) => t >= sinceMs);
+    return index === -1 ? times.length : index;
   }
 
   /** Moves the group's offset past `message`. */

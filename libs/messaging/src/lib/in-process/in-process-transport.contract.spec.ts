@@ -22,4 +22,5 @@ describeEventBusContract('in-process', () => ({
   startBroker: async () => broker.start(),
   database: () => database,
   timeoutMs: 5000,
+  rewindGapMs: 200,
 }));

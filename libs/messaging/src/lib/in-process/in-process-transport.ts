@@ -1,4 +1,11 @@
-import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage, PartitionProgress } from '../transport/transport';
+import {
+  DEFAULT_MAX_BATCH_SIZE,
+  type ConsumeSpec,
+  type ConsumerHandle,
+  type PartitionProgress,
+  type Transport,
+  type TransportMessage,
+} from '../transport/transport';
 import { sleep } from '../transport/deadline';
 import { InProcessBroker } from './in-process-broker';
 
@@ -9,8 +16,9 @@ const REDELIVERY_DELAY_MS = 50;
 
 /**
  * One member of a consumer group: a loop per subscribed partition that
- * delivers the message at the committed offset, commits only after the
- * handler resolved, and delivers the same message again when it rejected.
+ * delivers the message (or, for a batch subscription, the messages) at the
+ * committed offset, commits only after the handler resolved, and delivers
+ * the same messages again when it rejected.
  * Groups are independent; two members of one group would both read every
  * partition, so the bus creates one member per group and service.
  */
@@ -51,17 +59,26 @@ class InProcessConsumer implements ConsumerHandle {
   }
 
   private async partitionLoop(topic: string, partition: number): Promise<void> {
+    const spec = this.spec;
+    const max = spec.onBatch ? (spec.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE) : 1;
+    // One member per group and no rebalances: the position is decided once, at start.
+    const committed = this.broker.committedOffset(spec.group, topic, partition);
+    let position = spec.rewindMs ? Math.min(committed, this.broker.offsetForTime(topic, partition, Date.now() - spec.rewindMs)) : committed;
     while (!this.signal.stopped) {
-      const message = this.broker.next(this.spec.group, topic, partition);
-      if (!message) {
+      const messages = this.broker.read(topic, partition, position, max).map((m) => (Number(m.offset) < committed ? { ...m, replay: true } : m));
+      if (messages.length === 0) {
         await this.broker.waitForAppend(this.signal, IDLE_WAIT_MS);
         continue;
       }
       try {
-        await this.spec.onMessage(message);
-        this.broker.commit(this.spec.group, message);
+        if (spec.onBatch) await spec.onBatch(messages);
+        else await spec.onMessage(messages[0]);
+        const last = messages[messages.length - 1];
+        position = Number(last.offset) + 1;
+        // A replay never moves the group's committed offset back.
+        if (position > committed) this.broker.commit(spec.group, last);
       } catch {
-        // Not handled: keep the offset, deliver the same message again.
+        // Not handled: keep the offset, deliver the same messages again.
         await sleep(REDELIVERY_DELAY_MS);
       }
     }

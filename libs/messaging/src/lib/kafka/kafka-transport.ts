@@ -1,5 +1,13 @@
-import type { Admin, Consumer, IHeaders, Kafka } from 'kafkajs';
-import type { ConsumeSpec, ConsumerHandle, Transport, TransportMessage, PartitionProgress } from '../transport/transport';
+import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import {
+  DEFAULT_MAX_BATCH_SIZE,
+  type ConsumeSpec,
+  type ConsumerHandle,
+  type DeliveredMessage,
+  type PartitionProgress,
+  type Transport,
+  type TransportMessage,
+} from '../transport/transport';
 import { sleep, withDeadline } from '../transport/deadline';
 import { createIdempotentProducer, createKafkaClient, type KafkaClientSettings, type KafkaLog } from './kafka-producer';
 import { InlineProducer, type ProducerPort } from './producer-port';
@@ -23,6 +31,9 @@ export interface KafkaTransportOptions extends KafkaClientSettings {
  */
 const FETCH_MAX_WAIT_MS = 1000;
 
+/** Most bytes one fetch takes from a partition for a batch consumer (kafkajs's default, 1 MiB, is about 1,500 audit events). */
+const BATCH_FETCH_BYTES_PER_PARTITION = 8 * 1024 * 1024;
+
 /** Longest a stop waits for a group join in progress before disconnecting anyway. */
 const JOIN_WAIT_ON_STOP_MS = 10_000;
 
@@ -37,6 +48,22 @@ function toHeaders(headers: IHeaders | undefined): Record<string, string> {
     if (first !== undefined) result[name] = first.toString();
   }
   return result;
+}
+
+function min(a: bigint, b: bigint): bigint {
+  return a < b ? a : b;
+}
+
+/** A kafkajs message as the transports deliver it. */
+function delivered(topic: string, partition: number, message: KafkaMessage): DeliveredMessage {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key?.toString() ?? '',
+    value: message.value ?? Buffer.alloc(0),
+    headers: toHeaders(message.headers),
+  };
 }
 
 /**
@@ -55,6 +82,12 @@ class KafkaConsumerMember implements ConsumerHandle {
   private lastCaughtUpAt: number | undefined;
   /** Settles once the member joined its group or crashed: kafkajs's join keeps running (and refreshing metadata) past a disconnect. */
   private joinSettled: Promise<void> = Promise.resolve();
+  /** Settles once the rewind of the current assignment is decided (seeks issued); see ConsumeSpec.rewindMs. */
+  private rewound: Promise<void> = Promise.resolve();
+  /** Per `topic:partition`, the group's committed offset when it was assigned: offsets below it are replays. */
+  private readonly replayBelow = new Map<string, bigint>();
+  /** Per `topic:partition`, the offset after the last message this member handled (kept across rebalances and restarts). */
+  private readonly readUpTo = new Map<string, bigint>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -73,6 +106,8 @@ class KafkaConsumerMember implements ConsumerHandle {
       heartbeatInterval: 3000,
       retry: { retries: 5, initialRetryTime: 200 },
       maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+      // A batch consumer takes what a fetch brings: larger fetches, fewer round trips between batches.
+      ...(this.spec.onBatch ? { maxBytesPerPartition: BATCH_FETCH_BYTES_PER_PARTITION, maxBytes: 4 * BATCH_FETCH_BYTES_PER_PARTITION } : {}),
     });
     this.consumer = consumer;
     let settleJoin: () => void = () => undefined;
@@ -98,22 +133,52 @@ class KafkaConsumerMember implements ConsumerHandle {
     consumer.on(consumer.events.FETCH, () => {
       if ([...this.lags.values()].every((lag) => lag <= 0n)) this.lastCaughtUpAt = Date.now();
     });
+    if (this.spec.rewindMs) {
+      const rewindMs = this.spec.rewindMs;
+      // kafkajs emits GROUP_JOIN after every join and sync (start, rebalance) and before it fetches for the new
+      // assignment; the listener cannot be awaited, so eachBatch waits for the rewind before handling anything.
+      consumer.on(consumer.events.GROUP_JOIN, (event) => {
+        this.rewound = this.rewind(consumer, event.payload.memberAssignment, rewindMs).catch((error: Error) => {
+          // Resume at the committed offsets: the in-memory state starts empty, as without a rewind.
+          this.replayBelow.clear();
+          this.log?.('error', `consumer ${this.spec.group} could not rewind: ${error.message}`);
+        });
+      });
+    }
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.spec.topics], fromBeginning: true });
+    const spec = this.spec;
+    const size = spec.onBatch ? (spec.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE) : 1;
+    // One path for both kinds: a single-message subscription is a batch subscription of chunks of one,
+    // which gives it isStale() (a pending seek or a lost partition) that eachMessage lacks.
     await consumer.run({
       autoCommit: false,
-      partitionsConsumedConcurrently: 1,
-      eachMessage: async ({ topic, partition, message }) => {
-        await this.spec.onMessage({
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key?.toString() ?? '',
-          value: message.value ?? Buffer.alloc(0),
-          headers: toHeaders(message.headers),
-        });
-        // Only now is the handler's effect durable: commit past this message.
-        await consumer.commitOffsets([{ topic, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: spec.onBatch ? (spec.concurrency ?? 1) : 1,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        await this.rewound;
+        const key = `${batch.topic}:${batch.partition}`;
+        const replayBelow = this.replayBelow.get(key);
+        for (let start = 0; start < batch.messages.length; start += size) {
+          // A rebalance took the partition, a rewind's seek is pending (this batch was fetched before it),
+          // or the member is stopping: what is not handled stays uncommitted.
+          if (!isRunning() || isStale()) return;
+          const chunk = batch.messages.slice(start, start + size).map((message) => {
+            const m = delivered(batch.topic, batch.partition, message);
+            return replayBelow !== undefined && BigInt(m.offset) < replayBelow ? { ...m, replay: true } : m;
+          });
+          if (spec.onBatch) await spec.onBatch(chunk);
+          else await spec.onMessage(chunk[0]);
+          const last = chunk[chunk.length - 1].offset;
+          resolveOffset(last);
+          const next = BigInt(last) + 1n;
+          this.readUpTo.set(key, next);
+          // Only now is the handler's effect durable: commit past the chunk (a replay never moves the commit back).
+          if (replayBelow === undefined || next > replayBelow) {
+            await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
+          }
+          await heartbeat();
+        }
       },
     });
     this.healthy = true;
@@ -134,6 +199,44 @@ class KafkaConsumerMember implements ConsumerHandle {
     // first (bounded, so a broker that never answers cannot hold shutdown).
     await withDeadline(this.joinSettled, JOIN_WAIT_ON_STOP_MS, `group join of ${this.spec.group}`).catch(() => undefined);
     await this.consumer?.disconnect();
+  }
+
+  /**
+   * Moves each assigned partition back to the earlier of the group's committed
+   * offset and the first offset whose timestamp is at or after now − rewindMs
+   * (kafkajs answers the high watermark for a partition with nothing that
+   * recent), but never before what this member itself already handled: the
+   * state it built from those messages is still in memory.
+   */
+  private async rewind(consumer: Consumer, assignment: Record<string, number[]>, rewindMs: number): Promise<void> {
+    this.replayBelow.clear();
+    const topics = Object.keys(assignment).filter((topic) => assignment[topic].length > 0);
+    if (topics.length === 0) return;
+    // A fresh admin client per call: kafkajs cannot reconnect one after disconnect().
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const since = Date.now() - rewindMs;
+      const committed = await admin.fetchOffsets({ groupId: this.spec.group, topics });
+      for (const topic of topics) {
+        const byTime = new Map((await admin.fetchTopicOffsetsByTimestamp(topic, since)).map((p) => [p.partition, BigInt(p.offset)]));
+        const committedOf = new Map((committed.find((c) => c.topic === topic)?.partitions ?? []).map((p) => [p.partition, p.offset]));
+        for (const partition of assignment[topic]) {
+          const raw = committedOf.get(partition);
+          const recent = byTime.get(partition);
+          // Never committed (kafkajs answers -1): the group reads from the beginning anyway.
+          if (raw === undefined || raw === '-1' || recent === undefined) continue;
+          const key = `${topic}:${partition}`;
+          const commit = BigInt(raw);
+          const handled = this.readUpTo.get(key);
+          const from = min(commit, handled !== undefined && handled > recent ? handled : recent);
+          this.replayBelow.set(key, commit);
+          if (from < commit) consumer.seek({ topic, partition, offset: from.toString() });
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   private async restartLater(): Promise<void> {
@@ -189,7 +292,10 @@ export class KafkaTransport implements Transport {
           configEntries: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
         })),
       });
-      await this.waitForLeaders(admin, missing.map((t) => t.name));
+      await this.waitForLeaders(
+        admin,
+        missing.map((t) => t.name),
+      );
     } finally {
       await admin.disconnect();
     }

@@ -18,7 +18,13 @@ import { OutboxRelay } from '../outbox/outbox-relay';
 import { OutboxWriter } from '../outbox/outbox-writer';
 import type { TransactionalSql } from '../outbox/sql';
 import type { Transport } from '../transport/transport';
-import { EVENT_CONSUMER, type EventConsumerOptions, type HandlesEvents } from './event-consumer.decorator';
+import {
+  EVENT_CONSUMER,
+  type EventConsumerOptions,
+  type HandlesEventBatches,
+  type HandlesEvents,
+  type RewindsOnStart,
+} from './event-consumer.decorator';
 
 /** How a service plugs into the bus. */
 export interface MessagingModuleOptions {
@@ -68,13 +74,21 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Partial<HandlesEvents> | undefined;
+      const instance = wrapper.instance as Partial<HandlesEvents & HandlesEventBatches & RewindsOnStart> | undefined;
       if (!instance || !wrapper.metatype) continue;
       const options = Reflect.getMetadata(EVENT_CONSUMER, wrapper.metatype) as EventConsumerOptions | undefined;
       if (!options) continue;
-      if (typeof instance.handle !== 'function') throw new Error(`${wrapper.name} is an @EventConsumer without handle()`);
-      const handle = instance.handle.bind(instance);
-      await this.bus.subscribe({ ...options, handle });
+      const { batch, ...declared } = options;
+      const subscription = typeof instance.rewindMs === 'function' ? { ...declared, rewindMs: instance.rewindMs() } : declared;
+      if (batch) {
+        if (typeof instance.handleBatch !== 'function') throw new Error(`${wrapper.name} is a batch @EventConsumer without handleBatch()`);
+        const handleBatch = instance.handleBatch.bind(instance);
+        await this.bus.subscribeBatch({ ...subscription, handleBatch, maxBatchSize: batch.maxSize, concurrency: batch.concurrency });
+      } else {
+        if (typeof instance.handle !== 'function') throw new Error(`${wrapper.name} is an @EventConsumer without handle()`);
+        const handle = instance.handle.bind(instance);
+        await this.bus.subscribe({ ...subscription, handle });
+      }
       this.logger.log(`consumer ${options.group} subscribed to ${options.events.map((e) => e.type).join(', ')}`);
     }
     this.relay?.start();

@@ -19,6 +19,11 @@ interface OutboxRow extends Record<string, unknown> {
   envelope: EventEnvelope | string;
 }
 
+/** How long after a nudge an empty pass is retried quickly (a writer's commit follows its nudge within this). */
+const NUDGE_FOLLOW_UP_MS = 100;
+/** The quick retry's pause. */
+const NUDGE_RECHECK_MS = 5;
+
 /**
  * Publishes outbox rows in id order. Each pass claims a batch with
  * `FOR UPDATE SKIP LOCKED` (replicas relaying the same table take disjoint
@@ -33,6 +38,7 @@ export class OutboxRelay {
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
   private failures = 0;
+  private nudgedAt = 0;
 
   constructor(
     private readonly db: TransactionalSql,
@@ -48,8 +54,16 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Asks for a pass now (called after an outbox write). */
+  /**
+   * Asks for a pass now (called after an outbox write). The writer nudges
+   * from inside its transaction, before the commit, so a pass started at once
+   * may not see the row yet: for NUDGE_FOLLOW_UP_MS after a nudge an empty
+   * pass is retried every NUDGE_RECHECK_MS instead of after the idle poll
+   * interval, which catches the commit within milliseconds (it used to wait
+   * up to the whole interval: about 250 ms of a revocation's delivery).
+   */
   nudge(): void {
+    this.nudgedAt = Date.now();
     this.wake?.();
   }
 
@@ -127,7 +141,9 @@ export class OutboxRelay {
       const pause =
         this.failures > 0
           ? Math.min((this.options.pollIntervalMs ?? 250) * 2 ** this.failures, this.options.maxBackoffMs ?? 5000)
-          : (this.options.pollIntervalMs ?? 250);
+          : Date.now() - this.nudgedAt < NUDGE_FOLLOW_UP_MS
+            ? NUDGE_RECHECK_MS
+            : (this.options.pollIntervalMs ?? 250);
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, pause);
         this.wake = () => {

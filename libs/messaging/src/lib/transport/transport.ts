@@ -14,6 +14,12 @@ export interface TransportMessage {
 export interface DeliveredMessage extends TransportMessage {
   readonly partition: number;
   readonly offset: string;
+  /**
+   * True when a rewind (ConsumeSpec.rewindMs) delivers again a message the
+   * group had already committed past: its effects exist already, it is read
+   * only to rebuild in-memory state. Never dead-lettered again.
+   */
+  readonly replay?: boolean;
 }
 
 /**
@@ -23,12 +29,41 @@ export interface DeliveredMessage extends TransportMessage {
  */
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
 
-/** What a consumer group subscribes to. */
-export interface ConsumeSpec {
+/**
+ * Receives up to `maxBatchSize` consecutive messages of one partition, in
+ * offset order. Resolving means "all handled, commit past the last one";
+ * rejecting means "none handled": the transport delivers them again.
+ */
+export type BatchHandler = (messages: readonly DeliveredMessage[]) => Promise<void>;
+
+/** What a consumer group subscribes to: one message at a time, or batches of one partition's messages. */
+export type ConsumeSpec = {
   readonly group: string;
   readonly topics: readonly string[];
-  readonly onMessage: MessageHandler;
-}
+  /**
+   * Rewind on start: whenever this member is given a partition (start, and
+   * every rebalance on Kafka), it reads from the earlier of the group's
+   * committed offset and the first message appended at or after
+   * now − rewindMs, so a consumer that keeps state in memory sees the recent
+   * stream again. Messages below the committed offset arrive with `replay`
+   * set and commit nothing; a partition this member already read in this
+   * process is not read twice. Unset or 0: resume at the committed offset.
+   */
+  readonly rewindMs?: number;
+} & (
+  | { readonly onMessage: MessageHandler; readonly onBatch?: never }
+  | {
+      readonly onBatch: BatchHandler;
+      readonly onMessage?: never;
+      /** Most messages per call (default 500). */
+      readonly maxBatchSize?: number;
+      /** Partitions handled at the same time (default 1); more overlaps one partition's fetch with another's handling. */
+      readonly concurrency?: number;
+    }
+);
+
+/** Batch size when a batch subscription does not name one. */
+export const DEFAULT_MAX_BATCH_SIZE = 500;
 
 /** One partition of {@link Transport.progress}. */
 export interface PartitionProgress {

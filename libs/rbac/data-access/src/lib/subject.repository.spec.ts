@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '@latchkey/persistence';
 import { openMigratedPglite } from '@latchkey/testing';
 import { RBAC_MIGRATIONS, RBAC_SCHEMA } from '../index';
+import { RoleRepository } from './role.repository';
 import { SubjectRepository } from './subject.repository';
 
 function aPerson(id: string = randomUUID()) {
@@ -15,10 +16,12 @@ function aRole(permissions: string[] = ['reports:read']) {
 describe(SubjectRepository.name, () => {
   let db: Database;
   let subjects: SubjectRepository;
+  let roles: RoleRepository;
 
   beforeAll(async () => {
     db = await openMigratedPglite([{ schema: RBAC_SCHEMA, migrationsFolder: RBAC_MIGRATIONS }]);
     subjects = new SubjectRepository(db);
+    roles = new RoleRepository(db);
   });
 
   afterAll(() => db.close());
@@ -40,25 +43,12 @@ describe(SubjectRepository.name, () => {
     expect(await subjects.findById(first.id)).toMatchObject({ tenantId: first.tenantId, displayName: first.displayName });
   });
 
-  it('replaces the description and permissions when a role is upserted again', async () => {
-    const role = aRole(['reports:read']);
-    await subjects.upsertRole(role);
-
-    await subjects.upsertRole({ ...role, description: 'Reads and writes reports', permissions: ['reports:read', 'reports:write'] });
-
-    const rows = await db.query<{ description: string; permissions: string[] }>(
-      'SELECT description, permissions FROM rbac.roles WHERE id = $1',
-      [role.id],
-    );
-    expect(rows).toEqual([{ description: 'Reads and writes reports', permissions: ['reports:read', 'reports:write'] }]);
-  });
-
   it('lists the roles assigned to a subject', async () => {
     const person = aPerson();
     const [reader, writer] = [aRole(), aRole(['reports:write'])];
     await subjects.insertIfAbsent(person);
-    await subjects.upsertRole(reader);
-    await subjects.upsertRole(writer);
+    await roles.upsert(reader);
+    await roles.upsert(writer);
 
     await subjects.assign(person.id, reader.id);
     await subjects.assign(person.id, writer.id);
@@ -66,14 +56,14 @@ describe(SubjectRepository.name, () => {
     expect((await subjects.rolesOf(person.id)).sort()).toEqual([reader.id, writer.id].sort());
   });
 
-  it('keeps one assignment when the same role is assigned twice', async () => {
+  it('keeps one assignment and answers false when the same role is assigned twice', async () => {
     const person = aPerson();
     const role = aRole();
     await subjects.insertIfAbsent(person);
-    await subjects.upsertRole(role);
+    await roles.upsert(role);
 
     await subjects.assign(person.id, role.id);
-    await expect(subjects.assign(person.id, role.id)).resolves.toBeUndefined();
+    await expect(subjects.assign(person.id, role.id)).resolves.toBe(false);
 
     expect(await subjects.rolesOf(person.id)).toEqual([role.id]);
   });
@@ -90,6 +80,38 @@ describe(SubjectRepository.name, () => {
     await subjects.insertIfAbsent(person);
 
     await expect(subjects.assign(person.id, 'role-missing')).rejects.toThrow();
+  });
+
+  it('keeps one assignment per tenant and an unscoped one apart, and removes exactly the one named', async () => {
+    const person = aPerson();
+    const role = aRole();
+    const tenant = randomUUID();
+    await subjects.insertIfAbsent(person);
+    await roles.upsert(role);
+
+    await expect(subjects.assign(person.id, role.id, undefined, tenant)).resolves.toBe(true);
+    await expect(subjects.assign(person.id, role.id)).resolves.toBe(true);
+    await expect(subjects.assign(person.id, role.id, undefined, tenant)).resolves.toBe(false);
+
+    expect(await subjects.assignmentsOf([person.id])).toEqual(
+      expect.arrayContaining([
+        { subjectId: person.id, roleId: role.id, tenantId: tenant },
+        { subjectId: person.id, roleId: role.id, tenantId: '*' },
+      ]),
+    );
+    await expect(subjects.unassign({ subjectId: person.id, roleId: role.id, tenantId: tenant })).resolves.toBe(true);
+    await expect(subjects.unassign({ subjectId: person.id, roleId: role.id, tenantId: tenant })).resolves.toBe(false);
+    expect(await subjects.assignmentsOf([person.id])).toEqual([{ subjectId: person.id, roleId: role.id, tenantId: '*' }]);
+  });
+
+  it('lists subjects by kind', async () => {
+    const app = { id: `app-${randomUUID()}`, kind: 'application' as const };
+    await subjects.insertIfAbsent(app);
+
+    const listed = await subjects.list({ kind: 'application', limit: 1000 });
+
+    expect(listed.map((s) => s.id)).toContain(app.id);
+    expect(listed.every((s) => s.kind === 'application')).toBe(true);
   });
 
   it('writes through the transaction handle it is given', async () => {

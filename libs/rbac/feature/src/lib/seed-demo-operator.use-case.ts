@@ -1,44 +1,50 @@
 import { Injectable } from '@nestjs/common';
+import { ADMIN_PERMISSIONS, OPERATOR_ROLES } from '@latchkey/contracts';
 import { Database } from '@latchkey/persistence';
-import { SubjectRepository } from '@latchkey/rbac/data-access';
-import { generateApiKey, hashApiKey } from '@latchkey/tokens';
+import { PermissionRepository, RoleRepository, SubjectRepository } from '@latchkey/rbac/data-access';
+import { runDemoSeed, type DemoPerson } from './demo-seed';
+import { PolicyChanges } from './policy/policy-changes';
 
-/** The demo operator's subject id and role. */
-export const DEMO_OPERATOR_ID = 'operator-demo';
+/** The operator role holding every admin permission: the one the seed gives its operator. */
 export const PLATFORM_OPERATOR_ROLE = 'platform-operator';
 
+/** A person (the exchange's person id) to make a platform operator. */
+export type OperatorPerson = DemoPerson;
+
+/** What the seed left in place: the operator roles, and the person holding `platform-operator` when one was given. */
+export interface SeededOperators {
+  readonly roles: readonly string[];
+  readonly operator?: { readonly personId: string; readonly roles: readonly string[] };
+}
+
 /**
- * The operator role (every admin permission of the platform) and the demo
- * operator holding it, with an API key returned only when created. The admin
- * APIs that accept it arrive with the RBAC issue.
+ * The operator roles of the contracts' catalogue (OPERATOR_ROLES, each
+ * with its admin permissions, registered in the permission registry when
+ * missing) and, when given a person, that person as a subject holding
+ * `platform-operator` in every tenant. A seeded role whose permissions or
+ * description were changed is set back to the catalogue's. Everything runs
+ * in one transaction; each change is published like any other policy
+ * change, and a run that finds everything in place publishes nothing.
  */
 @Injectable()
 export class SeedDemoOperatorUseCase {
   constructor(
     private readonly db: Database,
     private readonly subjects: SubjectRepository,
+    private readonly roles: RoleRepository,
+    private readonly permissions: PermissionRepository,
+    private readonly changes: PolicyChanges,
   ) {}
 
-  async execute(): Promise<{ operatorId: string; apiKey?: string }> {
-    const apiKey = generateApiKey('operator');
-    // One transaction: an operator row without its role would keep the key
-    // unseen forever (later starts find the row and return no key).
-    const created = await this.db.transaction(async (tx) => {
-      await this.subjects.upsertRole(
-        {
-          id: PLATFORM_OPERATOR_ROLE,
-          description: 'Approves ISVs, grants flags, revokes and reinstates, reads audit',
-          permissions: ['isv:approve', 'isv:grant', 'access:revoke', 'access:reinstate', 'audit:read', 'rbac:admin'],
-        },
-        tx.drizzle,
-      );
-      const inserted = await this.subjects.insertIfAbsent(
-        { id: DEMO_OPERATOR_ID, kind: 'operator', displayName: 'Demo platform operator', apiKeyHash: hashApiKey(apiKey) },
-        tx.drizzle,
-      );
-      await this.subjects.assign(DEMO_OPERATOR_ID, PLATFORM_OPERATOR_ROLE, tx.drizzle);
-      return inserted;
+  async execute(person?: OperatorPerson): Promise<SeededOperators> {
+    const store = { subjects: this.subjects, roles: this.roles, permissions: this.permissions, changes: this.changes };
+    await runDemoSeed(this.db, store, {
+      roles: OPERATOR_ROLES,
+      describe: (id) => (ADMIN_PERMISSIONS as Record<string, string>)[id],
+      person,
+      roleForPerson: PLATFORM_OPERATOR_ROLE,
     });
-    return created ? { operatorId: DEMO_OPERATOR_ID, apiKey } : { operatorId: DEMO_OPERATOR_ID };
+    const roles = OPERATOR_ROLES.map((r) => r.id);
+    return person === undefined ? { roles } : { roles, operator: { personId: person.personId, roles: [PLATFORM_OPERATOR_ROLE] } };
   }
 }

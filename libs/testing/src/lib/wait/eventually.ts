@@ -1,12 +1,13 @@
 /**
  * Polls `probe` until it neither throws nor returns `false`, with a
  * deadline: tests wait on conditions, never on fixed sleeps. On timeout the
- * last failure is rethrown so the test says what was still false.
+ * last failure is rethrown so the test says what was still false. It never
+ * resolves to `false`, and its type says so.
  */
 export async function eventually<T>(
   probe: () => T | Promise<T>,
   options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<T> {
+): Promise<Exclude<T, false>> {
   const timeoutMs = options.timeoutMs ?? 20000;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;
@@ -14,7 +15,7 @@ export async function eventually<T>(
   for (;;) {
     try {
       const value = await probe();
-      if (value !== false) return value;
+      if (value !== false) return value as Exclude<T, false>;
       lastError = new Error(`${options.what ?? 'condition'} still false`);
     } catch (error) {
       lastError = error;

@@ -43,9 +43,9 @@ export class AuditCheckpointer implements OnApplicationBootstrap, OnApplicationS
     clearInterval(this.timer);
   }
 
-  /** Called for each stored event: after enough of them, a checkpoint. */
-  noteStored(): void {
-    this.storedSince += 1;
+  /** Called with how many events were just stored: after enough of them, a checkpoint. */
+  noteStored(count = 1): void {
+    this.storedSince += count;
     if (this.storedSince >= this.config.LATCHKEY_AUDIT_CHECKPOINT_EVERY) this.checkpointInBackground('count');
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Header, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminApi } from '@latchkey/access-guards';
+import { AdminApi, AdminPermission } from '@latchkey/access-guards';
 import { zodBody } from '../openapi-body';
 import { CreateClientResourceBody, NoBody, parseAdminInput, pathOfResource, resourceIdInPath } from './admin-request.schema';
 import { ClientResourceAdministration, type ClientResourceView, type IssuedClientKey } from './client-resource-administration.use-case';
@@ -17,7 +17,8 @@ const RESOURCE_RESPONSE = '{ resourceId, displayName, createdAt }';
  */
 const RESOURCE_PATH = {
   name: 'path', // how the OpenAPI document names the wildcard
-  description: 'The client’s Face resource id as the rest of the path (`subscriptions/<guid>/resourceGroups/…/accounts/<name>`), any case; rotate: followed by `/key`.',
+  description:
+    'The client’s Face resource id as the rest of the path (`subscriptions/<guid>/resourceGroups/…/accounts/<name>`), any case; rotate: followed by `/key`.',
 };
 
 /** POST on a resource's own path rotates its key: `…/accounts/<name>/key`. */
@@ -26,7 +27,7 @@ const KEY_SUFFIX = '/key';
 /**
  * The operator's side of client resources (face-api issue, "admin API to add
  * them"): create (the key is shown once), read, rotate the key, delete.
- * Behind the interim operator key, like the issuer's admin API.
+ * Behind the admin guard (an operator's token or the break-glass key), like the issuer's admin API.
  */
 @AdminApi()
 @Controller('admin/v1/client-resources')
@@ -34,6 +35,7 @@ export class ClientResourceAdminController {
   constructor(private readonly resources: ClientResourceAdministration) {}
 
   @Post()
+  @AdminPermission('face-api.client-resources:write')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Register a client resource; its subscription key is shown only in this answer' })
   @ApiBody(zodBody(CreateClientResourceBody))
@@ -47,6 +49,7 @@ export class ClientResourceAdminController {
   }
 
   @Get()
+  @AdminPermission('face-api.client-resources:read')
   @ApiOperation({ summary: 'List every client resource (never their keys)' })
   @ApiResponse({ status: 200, description: `{ clientResources: [${RESOURCE_RESPONSE}] }` })
   async list(): Promise<{ clientResources: ClientResourceView[] }> {
@@ -54,6 +57,7 @@ export class ClientResourceAdminController {
   }
 
   @Get('*')
+  @AdminPermission('face-api.client-resources:read')
   @ApiOperation({ summary: 'Read one client resource' })
   @ApiParam(RESOURCE_PATH)
   @ApiResponse({ status: 200, description: RESOURCE_RESPONSE })
@@ -64,8 +68,11 @@ export class ClientResourceAdminController {
   }
 
   @Post('*')
+  @AdminPermission('face-api.client-resources:write')
   @Header('cache-control', 'no-store')
-  @ApiOperation({ summary: 'Rotate the resource’s key (`…/accounts/<name>/key`): the new key is shown only in this answer; the previous one stops working' })
+  @ApiOperation({
+    summary: 'Rotate the resource’s key (`…/accounts/<name>/key`): the new key is shown only in this answer; the previous one stops working',
+  })
   @ApiParam(RESOURCE_PATH)
   @ApiResponse({ status: 201, description: '{ resourceId, subscriptionKey }' })
   @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest)' })
@@ -78,6 +85,7 @@ export class ClientResourceAdminController {
   }
 
   @Delete('*')
+  @AdminPermission('face-api.client-resources:write')
   @ApiOperation({ summary: 'Remove a client resource: its key stops working' })
   @ApiParam(RESOURCE_PATH)
   @ApiResponse({ status: 200, description: '{ resourceId }' })

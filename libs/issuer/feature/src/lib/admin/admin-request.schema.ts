@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FEATURE_FLAGS } from '@latchkey/contracts';
+import { describeInputIssue, FEATURE_FLAGS } from '@latchkey/contracts';
 import type { KeySlot } from '@latchkey/issuer/data-access';
 import { IssuerAdminError } from './issuer-admin.errors';
 
@@ -35,20 +35,5 @@ export const KeySlotParam = z.enum(['1', '2']).transform((slot): KeySlot => (slo
 export function parseAdminInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  throw new IssuerAdminError('ISSUER.ADMIN_REQUEST_INVALID', describe(parsed.error.issues[0], what));
-}
-
-function describe(issue: z.core.$ZodIssue | undefined, what: string): string {
-  if (issue === undefined) return `The ${what} is invalid.`;
-  const field = issue.path.length > 0 ? `${what} field ${issue.path.map(String).join('.')}` : what;
-  switch (issue.code) {
-    case 'unrecognized_keys':
-      return `The ${field} has unknown fields.`;
-    case 'invalid_value':
-      return `The ${field} must be one of: ${issue.values.map(String).join(', ')}.`;
-    case 'too_big':
-      return `The ${field} is too long.`;
-    default:
-      return `The ${field} is invalid (${issue.code === 'invalid_type' ? `expected ${issue.expected}` : issue.code}).`;
-  }
+  throw new IssuerAdminError('ISSUER.ADMIN_REQUEST_INVALID', describeInputIssue(parsed.error.issues[0], what));
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { AdminApi, Operator } from '@latchkey/access-guards';
+import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
 import { zodBody } from './zod-body';
 import { IssuingRightBody, parseAdminInput } from './admin-request.schema';
 import { IsvAdministration, type IssuingRightChange } from './isv-administration.use-case';
@@ -21,6 +21,7 @@ export class IssuingRightAdminController {
   constructor(private readonly isvs: IsvAdministration) {}
 
   @Post('revoke')
+  @AdminPermission('access:revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke the ISV’s right to issue; its earlier tokens are refused everywhere' })
   @ApiParam(ISV_ID)
@@ -33,6 +34,7 @@ export class IssuingRightAdminController {
   }
 
   @Post('reinstate')
+  @AdminPermission('access:reinstate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Let the ISV issue again; tokens from before the revocation stay refused' })
   @ApiParam(ISV_ID)

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { AdminApi } from '@latchkey/access-guards';
+import { AdminApi, AdminPermission } from '@latchkey/access-guards';
 import { FEATURE_FLAGS } from '@latchkey/contracts';
 import type { Isv } from '@latchkey/issuer/data-access';
 import { zodBody } from './zod-body';
@@ -39,6 +39,7 @@ export class IsvAdminController {
   constructor(private readonly isvs: IsvAdministration) {}
 
   @Post()
+  @AdminPermission('issuer.isvs:write')
   @ApiOperation({ summary: 'Register an ISV; it starts pending, with no feature flags and no keys' })
   @ApiBody(zodBody(CreateIsvBody))
   @ApiResponse({ status: 201, description: ISV_RESPONSE })
@@ -51,6 +52,7 @@ export class IsvAdminController {
   }
 
   @Get()
+  @AdminPermission('issuer.isvs:read')
   @ApiOperation({ summary: 'List every ISV' })
   @ApiResponse({ status: 200, description: `{ isvs: [${ISV_RESPONSE}] }` })
   async list(): Promise<{ isvs: IsvView[] }> {
@@ -58,6 +60,7 @@ export class IsvAdminController {
   }
 
   @Get(':isvId')
+  @AdminPermission('issuer.isvs:read')
   @ApiOperation({ summary: 'Read one ISV' })
   @ApiParam(ISV_ID)
   @ApiResponse({ status: 200, description: ISV_RESPONSE })
@@ -67,6 +70,7 @@ export class IsvAdminController {
   }
 
   @Post(':isvId/approve')
+  @AdminPermission('issuer.isvs:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve the ISV: it may issue tokens with its granted flags' })
   @ApiParam(ISV_ID)
@@ -78,6 +82,7 @@ export class IsvAdminController {
   }
 
   @Post(':isvId/unapprove')
+  @AdminPermission('issuer.isvs:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Back to pending: the ISV may no longer issue (its tokens stay valid; revoke the issuing right for that)' })
   @ApiParam(ISV_ID)
@@ -89,6 +94,7 @@ export class IsvAdminController {
   }
 
   @Put(':isvId/features/:flag')
+  @AdminPermission('issuer.features:grant')
   @ApiOperation({ summary: 'Grant a feature flag (idempotent)' })
   @ApiParam(ISV_ID)
   @ApiParam({ name: 'flag', enum: [...FEATURE_FLAGS] })
@@ -102,6 +108,7 @@ export class IsvAdminController {
   }
 
   @Delete(':isvId/features/:flag')
+  @AdminPermission('issuer.features:grant')
   @ApiOperation({ summary: 'Revoke a feature flag (idempotent); tokens already issued keep it until they expire' })
   @ApiParam(ISV_ID)
   @ApiParam({ name: 'flag', enum: [...FEATURE_FLAGS] })
@@ -113,6 +120,7 @@ export class IsvAdminController {
   }
 
   @Put(':isvId/dpop-required')
+  @AdminPermission('issuer.isvs:write')
   @ApiOperation({
     summary: 'Require (or stop requiring) a DPoP proof with every issuance: the ISV then issues only sender-constrained tokens (cnf.jkt)',
   })

@@ -36,8 +36,8 @@ const ADMIN_REASON = reasonCode('ADMIN');
  * on `access.revocation` and reaches every instance as an event.
  *
  * Authentication and authorisation of the operator belong to the HTTP
- * layer (the admin controllers, behind the interim operator key until the
- * platform's RBAC guard replaces it).
+ * layer (the admin controllers behind `@AdminApi()`: an operator's token
+ * with the route's permission, or the break-glass key).
  */
 @Injectable()
 export class IsvAdministration {

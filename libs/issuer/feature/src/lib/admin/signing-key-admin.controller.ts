@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { AdminApi, Operator } from '@latchkey/access-guards';
+import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
 import { zodBody } from './zod-body';
 import { NoBody, RetireSigningKeyBody, parseAdminInput } from './admin-request.schema';
 import { SigningKeyAdministration, type SigningKeyInfo, type SigningKeyRetirement } from './signing-key-administration.use-case';
@@ -20,6 +20,7 @@ export class SigningKeyAdminController {
   constructor(private readonly keys: SigningKeyAdministration) {}
 
   @Get()
+  @AdminPermission('issuer.signing-keys:read')
   @ApiOperation({ summary: 'List the published signing keys (the JWKS, with status and dates)' })
   @ApiResponse({ status: 200, description: `{ keys: [${KEY_RESPONSE}] }` })
   async list(): Promise<{ keys: SigningKeyInfo[] }> {
@@ -27,6 +28,7 @@ export class SigningKeyAdminController {
   }
 
   @Post('rotate')
+  @AdminPermission('issuer.signing-keys:write')
   @HttpCode(202)
   @ApiOperation({
     summary:
@@ -40,9 +42,11 @@ export class SigningKeyAdminController {
   }
 
   @Post(':kid/retire')
+  @AdminPermission('issuer.signing-keys:write')
   @HttpCode(202)
   @ApiOperation({
-    summary: 'Emergency retirement: the key leaves the JWKS and its tokens are refused everywhere (access.revocation); a new key signs if it was active',
+    summary:
+      'Emergency retirement: the key leaves the JWKS and its tokens are refused everywhere (access.revocation); a new key signs if it was active',
   })
   @ApiParam({ name: 'kid', description: 'The key id (RFC 7638 thumbprint).' })
   @ApiBody(zodBody(RetireSigningKeyBody))

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Header, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
-import { AdminApi } from '@latchkey/access-guards';
+import { AdminApi, AdminPermission } from '@latchkey/access-guards';
 import type { KeySlot } from '@latchkey/issuer/data-access';
 import { KeySlotParam, NoBody, parseAdminInput } from './admin-request.schema';
 import { SubscriptionKeyAdministration, type IssuedSubscriptionKey, type SubscriptionKeyInfo } from './subscription-key-administration.use-case';
@@ -21,6 +21,7 @@ export class SubscriptionKeyAdminController {
   constructor(private readonly keys: SubscriptionKeyAdministration) {}
 
   @Get()
+  @AdminPermission('issuer.isvs:read')
   @ApiOperation({ summary: 'List the ISV’s active keys by slot, with hints (never the keys)' })
   @ApiParam(ISV_ID)
   @ApiResponse({ status: 200, description: '{ keys: [{ keyId, slot, hint, createdAt }] }' })
@@ -30,6 +31,7 @@ export class SubscriptionKeyAdminController {
   }
 
   @Post(':slot')
+  @AdminPermission('issuer.keys:write')
   @Header('cache-control', 'no-store')
   @ApiOperation({ summary: 'Create the key of a slot, replacing (revoking) the slot’s previous key; the key is shown only in this answer' })
   @ApiParam(ISV_ID)
@@ -44,6 +46,7 @@ export class SubscriptionKeyAdminController {
   }
 
   @Delete(':slot')
+  @AdminPermission('issuer.keys:write')
   @ApiOperation({ summary: 'Revoke the key of a slot (refused here at once, by other instances within LATCHKEY_ISSUER_CACHE_TTL_MS)' })
   @ApiParam(ISV_ID)
   @ApiParam(SLOT)

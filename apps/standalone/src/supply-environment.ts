@@ -1,0 +1,41 @@
+/**
+ * Sets each variable that is unset (or empty, which configuration reads as unset) in the process environment,
+ * and returns the names the user had set, which are kept. The in-process services read their config slices
+ * from the process environment when their modules are created, so the launcher's defaults must be there
+ * before it creates them.
+ */
+export function supplyUnsetVariables(values: Readonly<Record<string, string>>): string[] {
+  // eslint-disable-next-line no-restricted-syntax -- writes launcher defaults for @latchkey/config to read; reads no configuration
+  const env = process.env;
+  const kept: string[] = [];
+  for (const [name, value] of Object.entries(values)) {
+    if ((env[name] ?? '').trim() !== '') kept.push(name);
+    else env[name] = value;
+  }
+  return kept;
+}
+
+/** The sample protected API's name behind the gateway (`/api/services/v1/testapi`) and the audience of its tokens. */
+export const SAMPLE_API = { name: 'testapi', audience: 'api://latchkey-testapi' } as const;
+
+/**
+ * The variables through which the in-process services find one another, from the ports they are given: the
+ * exchange's `iss` (tokens are checked against it, and its keys fetched beside it) and the rbac service's
+ * decision API, both used by every service's admin API guard, and the gateway's upstream `testapi` (the
+ * in-process sample API, `GET|POST /testapi`). Their defaults name the default ports, so without these a
+ * launcher on other ports would refuse every operator token. A port of 0 (any free port) is known only once
+ * listening, after the guards are built: nothing is set for it.
+ */
+export function serviceAddresses(
+  host: string,
+  ports: { readonly exchange: number; readonly rbac: number; readonly testapi: number },
+): Record<string, string> {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const exchange = `http://${reachable}:${ports.exchange}`;
+  const testapi = { [SAMPLE_API.name]: { url: `http://${reachable}:${ports.testapi}/testapi`, audience: SAMPLE_API.audience } };
+  return {
+    ...(ports.exchange === 0 ? {} : { LATCHKEY_EXCHANGE_URL: exchange, LATCHKEY_RBAC_EXCHANGE_ISSUER: exchange }),
+    ...(ports.rbac === 0 ? {} : { LATCHKEY_RBAC_DECISION_URL: `http://${reachable}:${ports.rbac}/rbac/v1/decisions` }),
+    ...(ports.testapi === 0 ? {} : { LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify(testapi) }),
+  };
+}

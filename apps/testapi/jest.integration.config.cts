@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'testapi:integration',
+  preset: '../../jest.integration.preset.js',
+};

@@ -1,0 +1,73 @@
+import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
+import { z } from 'zod';
+import { ALERT_SEVERITY_ORDER, ALERT_STATUSES } from '@latchkey/abuse-detector/data-access';
+import { AzureResourceId, describeInputIssue, Identifier, IsvId, reasonCode } from '@latchkey/contracts';
+import { AbuseAdminError } from './abuse-admin.errors';
+
+/** Page size of the alert list: default and bound. */
+export const DEFAULT_ALERT_LIMIT = 100;
+export const MAX_ALERT_LIMIT = 500;
+
+/**
+ * Free text an operator writes, for people to read. Printable, bounded, and
+ * never shaped like a credential: it is stored in the alert and shown in the
+ * console, where a pasted token or key must not end up.
+ */
+export const OperatorNote = z
+  .string()
+  .trim()
+  .min(1)
+  .max(500)
+  .regex(/^[^\p{Cc}]+$/u, { message: 'control characters' })
+  .refine((text) => !/eyJ[\w-]{4,}\.[\w-]{4,}\.?/.test(text) && !/\blk_(isv|cli|op|app)_/i.test(text) && !/\bbearer\s+\S{16,}/i.test(text), {
+    message: 'looks like a credential',
+  });
+
+/**
+ * `GET /admin/v1/alerts`: optional status, severity, rule and ISV filters, optional limit; nothing else.
+ * Repeated parameters arrive as arrays and are refused.
+ */
+export const ListAlertsQuery = z.strictObject({
+  status: z.enum(ALERT_STATUSES).optional(),
+  severity: z.enum(ALERT_SEVERITY_ORDER).optional(),
+  rule: Identifier.optional(),
+  isvId: IsvId.optional(),
+  limit: z
+    .string()
+    .regex(/^[1-9][0-9]{0,3}$/)
+    .transform(Number)
+    .pipe(z.number().max(MAX_ALERT_LIMIT))
+    .optional(),
+});
+
+/** `POST /admin/v1/alerts/{id}/acknowledge`: why the operator acknowledges (required). */
+export const AcknowledgeBody = z.strictObject({ reason: OperatorNote });
+
+/** What an operator reinstates: an ISV, or one of its clients. */
+export const ReinstatementSubject = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('isv'), isvId: IsvId }),
+  z.strictObject({ kind: z.literal('isv-client'), isvId: IsvId, resourceId: AzureResourceId }),
+]);
+
+/** `POST /admin/v1/reinstatements`: the subject and a reason code such as `ADMIN.FALSE_POSITIVE`, published on `access.revocation`. */
+export const ReinstatementBody = z.strictObject({ subject: ReinstatementSubject, reason: reasonCode('ADMIN') });
+
+/** An alert id in a path. */
+export const AlertIdParam = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[\x21-\x7e]+$/);
+
+/** Parses `input` with `schema`, or refuses with ABUSE.ADMIN_REQUEST_INVALID naming the field but never echoing its value. */
+export function parseAdminInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new AbuseAdminError('ABUSE.ADMIN_REQUEST_INVALID', describeInputIssue(parsed.error.issues[0], what));
+}
+
+/** An OpenAPI request body generated from the zod schema that validates it, so the two cannot drift. */
+export function zodBody(schema: z.ZodType): ApiBodyOptions {
+  // Zod's JSON Schema for OpenAPI 3.0 is a SchemaObject; the two libraries just type it separately.
+  return { schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as SchemaObject };
+}

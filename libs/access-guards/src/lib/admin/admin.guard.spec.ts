@@ -1,0 +1,93 @@
+import { Controller, Get, type ExecutionContext, type Type } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LatchkeyError } from '@latchkey/contracts';
+import { OperatorCredential } from '../operator/operator-credential';
+import type { OperatorKeyOptions } from '../operator/operator-key.options';
+import { operatorOf } from '../operator/operator.decorator';
+import type { RbacGuard } from '../rbac/rbac.guard';
+import { AdminApi } from './admin-api.decorator';
+import { AdminPermission } from './admin-permission.decorator';
+import { AdminGuard } from './admin.guard';
+
+const KEY = 'lk_op_' + 'k'.repeat(43);
+const JWT = 'eyJhbGciOiJFUzI1NiIsInR5cCI6ImF0K2p3dCJ9.eyJzdWIiOiJwIn0.c2lnbmF0dXJl';
+const CODES = { unauthenticated: 'SVC.ADMIN_UNAUTHENTICATED', invalid: 'SVC.ADMIN_CREDENTIAL_INVALID', disabled: 'SVC.ADMIN_API_DISABLED' };
+
+@AdminApi()
+@Controller('admin/v1/things')
+class ThingsAdmin {
+  @Get()
+  @AdminPermission('issuer.isvs:read')
+  list(): void {
+    return undefined;
+  }
+
+  @Get('unnamed')
+  unnamed(): void {
+    return undefined;
+  }
+}
+
+function contextFor(handler: keyof ThingsAdmin, ...authorization: string[]): { context: ExecutionContext; request: FastifyRequest } {
+  const rawHeaders = authorization.flatMap((value) => ['Authorization', value]);
+  const request = { headers: authorization.length > 0 ? { authorization: authorization[0] } : {}, raw: { rawHeaders } } as unknown as FastifyRequest;
+  const reply = { header: () => reply } as unknown as FastifyReply;
+  const context = {
+    getHandler: () => ThingsAdmin.prototype[handler],
+    getClass: () => ThingsAdmin as Type,
+    switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }),
+  } as unknown as ExecutionContext;
+  return { context, request };
+}
+
+/** An AdminGuard over a real operator key check and a stand-in for RbacGuard that records what reached it. */
+async function guardWith(rbac: boolean): Promise<{ guard: AdminGuard; rbacCalls: ExecutionContext[] }> {
+  const options: OperatorKeyOptions = { service: 'some-service', variable: 'LATCHKEY_SOME_SERVICE_OPERATOR_KEY', configured: KEY, codes: CODES };
+  const credential = new OperatorCredential(options);
+  await credential.onModuleInit();
+  const rbacCalls: ExecutionContext[] = [];
+  const stand = { canActivate: async (context: ExecutionContext) => (rbacCalls.push(context), true) } as unknown as RbacGuard;
+  return { guard: new AdminGuard(new Reflector(), credential, options, rbac ? stand : undefined), rbacCalls };
+}
+
+describe(AdminGuard.name, () => {
+  const environment = { ...process.env };
+  beforeAll(() => {
+    process.env['DATABASE_URL'] = 'postgres://unused.invalid/latchkey';
+  });
+  afterAll(() => {
+    process.env = environment;
+  });
+
+  it('hands a bearer token shaped like a JWT to the RBAC guard', async () => {
+    const { guard, rbacCalls } = await guardWith(true);
+    const { context } = contextFor('list', `Bearer ${JWT}`);
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(rbacCalls).toEqual([context]);
+  });
+
+  it('checks anything else as the break-glass operator key, and records its holder', async () => {
+    const { guard, rbacCalls } = await guardWith(true);
+    const { context, request } = contextFor('list', `Bearer ${KEY}`);
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(rbacCalls).toEqual([]);
+    expect(operatorOf(request)).toBe('operator:interim-key');
+  });
+
+  it('refuses a wrong key, and a JWT where the service has no RBAC guard, as a wrong operator key', async () => {
+    const { guard } = await guardWith(true);
+    await expect(guard.canActivate(contextFor('list', `Bearer ${KEY}x`).context)).rejects.toMatchObject({ code: CODES.invalid });
+    const { guard: keyOnly } = await guardWith(false);
+    await expect(keyOnly.canActivate(contextFor('list', `Bearer ${JWT}`).context)).rejects.toBeInstanceOf(LatchkeyError);
+  });
+
+  it('never lets a caller through to a handler that names no permission, token or key', async () => {
+    const { guard, rbacCalls } = await guardWith(true);
+    await expect(guard.canActivate(contextFor('unnamed', `Bearer ${JWT}`).context)).rejects.toThrow(
+      /ThingsAdmin.unnamed declares no @AdminPermission/,
+    );
+    await expect(guard.canActivate(contextFor('unnamed', `Bearer ${KEY}`).context)).rejects.toThrow(/declares no @AdminPermission/);
+    expect(rbacCalls).toEqual([]);
+  });
+});

@@ -1,0 +1,54 @@
+import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
+import { z } from 'zod';
+import { describeInputIssue, Guid, Identifier } from '@latchkey/contracts';
+import { RbacAdminError } from './admin/rbac-admin.errors';
+
+/**
+ * The pieces every RBAC request schema shares. Objects are strict: an
+ * unknown field is refused rather than ignored, so a misspelt `tenantId`
+ * cannot silently widen an assignment to every tenant.
+ */
+
+/**
+ * A permission: `resource:action`, e.g. `reports:read` (Casbin object `reports`, action `read`);
+ * at most 127 characters, so it fits an `rbac.changed` id.
+ */
+export const PermissionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}:[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'resource:action' });
+
+/** A role id: lower case letters, digits, `.`, `_`, `-`, e.g. `report-reader`. */
+export const RoleId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'lower-case letters, digits, . _ -' });
+
+/** The kinds of subject a role can be assigned to. */
+export const SubjectKindInput = z.enum(['person', 'application', 'operator']);
+
+/** A subject id: a person id (`p_<uuid>` from the exchange), an OAuth client id or an operator id; any platform identifier. */
+export const SubjectId = Identifier;
+
+/** An Entra tenant id (`tid`), kept in lower case so comparisons need no normalising. */
+export const TenantId = Guid.transform((id) => id.toLowerCase());
+
+/** A service name as it registers its endpoints, e.g. `face-api`. */
+export const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
+
+/** Text an operator writes for people to read: printable, bounded. */
+export const Description = z
+  .string()
+  .trim()
+  .max(500)
+  .regex(/^[^\p{Cc}]*$/u, { message: 'control characters' });
+
+/** Routes that take no body accept none, or an empty object. */
+export const NoBody = z.strictObject({}).optional();
+
+/** Parses `input` with `schema`, or refuses with RBAC.ADMIN_REQUEST_INVALID naming the field but never echoing its value. */
+export function parseRbacInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  throw new RbacAdminError('RBAC.ADMIN_REQUEST_INVALID', describeInputIssue(parsed.error.issues[0], what));
+}
+
+/** An OpenAPI request body generated from the zod schema that validates it, so the two cannot drift. */
+export function zodBody(schema: z.ZodType): ApiBodyOptions {
+  // Zod's JSON Schema for OpenAPI 3.0 is a SchemaObject; the two libraries just type it separately.
+  return { schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as SchemaObject };
+}

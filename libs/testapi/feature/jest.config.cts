@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'testapi-feature',
+  preset: '../../../jest.preset.js',
+  coverageDirectory: '../../../coverage/libs/testapi/feature',
+};

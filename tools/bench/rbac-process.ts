@@ -1,0 +1,27 @@
+/** tools/bench/rbac-server.ts in a child process (BenchChild): its URL once it serves, its CPU time, a clean stop. */
+import type { ChildProcess } from 'node:child_process';
+import { BenchChild, cpuProfileFlags, forkBenchServer } from './bench-child';
+
+export class RbacProcess extends BenchChild {
+  private constructor(
+    child: ChildProcess,
+    readonly url: string,
+  ) {
+    super(child);
+  }
+
+  /**
+   * @param env the child's whole environment (DATABASE_URL, LATCHKEY_RBAC_OPERATOR_KEY...).
+   * @param cpuProfileDir write a V8 CPU profile of the rbac service there (on a clean stop).
+   */
+  static async start(env: NodeJS.ProcessEnv, cpuProfileDir?: string): Promise<RbacProcess> {
+    const { child, ready } = await forkBenchServer({
+      name: 'the rbac service',
+      script: 'rbac-server.ts',
+      env,
+      execArgv: cpuProfileFlags(cpuProfileDir),
+      bootTimeoutMs: 90_000,
+    });
+    return new RbacProcess(child, ready.url);
+  }
+}
