@@ -127,6 +127,11 @@ export class InProcessBroker {
     });
   }
 
+  /** Wakes every parked consumer loop (a stopping consumer's loop then sees its signal and ends; the others park again). */
+  wakeWaiting(): void {
+    this.wakeAll();
+  }
+
   /** Every message of a topic in partition order; a test and debugging aid. */
   messages(topic: string): DeliveredMessage[] {
     const log = this.topics.get(topic);

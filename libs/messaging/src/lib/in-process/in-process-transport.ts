@@ -54,6 +54,8 @@ class InProcessConsumer implements ConsumerHandle {
 
   async stop(): Promise<void> {
     this.signal.stopped = true;
+    // A caught-up loop is parked for up to IDLE_WAIT_MS: wake it so that a shutdown does not wait that out.
+    this.broker.wakeWaiting();
     await Promise.all(this.loops);
     this.loops = [];
   }
