@@ -34,8 +34,16 @@ const FETCH_MAX_WAIT_MS = 1000;
 /** Most bytes one fetch takes from a partition for a batch consumer (kafkajs's default, 1 MiB, is about 1,500 audit events). */
 const BATCH_FETCH_BYTES_PER_PARTITION = 8 * 1024 * 1024;
 
-/** Longest a stop waits for a group join in progress before disconnecting anyway. */
-const JOIN_WAIT_ON_STOP_MS = 10_000;
+/**
+ * Longest a stop waits for a group join in progress before disconnecting anyway. Well inside the service's
+ * shutdown deadline (LATCHKEY_SHUTDOWN_TIMEOUT_MS, 10 s by default): a join held up by a rebalance (another member
+ * of the group starting or gone) can take as long as the session timeout, and a stop that waited for it made the
+ * whole shutdown miss its deadline. What kafkajs's abandoned join does afterwards ends with the process.
+ */
+const JOIN_WAIT_ON_STOP_MS = 2_000;
+
+/** A member whose stop takes this long is named in the log. */
+const SLOW_STOP_MS = 1000;
 
 /** Wait before our own restart of a consumer that crashed and that kafkajs will not restart. */
 const RESTART_BACKOFF_MS = 1000;
@@ -197,8 +205,15 @@ class KafkaConsumerMember implements ConsumerHandle {
     // A disconnect in the middle of the group join leaves kafkajs's runner
     // retrying metadata requests in the background; let the join finish
     // first (bounded, so a broker that never answers cannot hold shutdown).
+    const began = Date.now();
     await withDeadline(this.joinSettled, JOIN_WAIT_ON_STOP_MS, `group join of ${this.spec.group}`).catch(() => undefined);
+    const joined = Date.now();
     await this.consumer?.disconnect();
+    // A slow stop holds the whole shutdown up: say which member and which step, for the one who reads the log.
+    const ms = Date.now() - began;
+    if (ms >= SLOW_STOP_MS) {
+      this.log?.('warn', `consumer ${this.spec.group} took ${ms} ms to stop (${joined - began} ms waiting for its group join, then the disconnect)`);
+    }
   }
 
   /**
