@@ -10,3 +10,14 @@ export {
 export { setServiceName, FALLBACK_SERVICE_NAME } from './lib/service-name';
 export { shutdownTelemetry } from './lib/telemetry-state';
 export { isProbePath, isSensitiveQueryParam, PROBE_PATHS, redactUrl, SENSITIVE_QUERY_PARAMS } from './lib/sensitive-request-parts';
+export { PROMETHEUS_CONTENT_TYPE, renderPrometheusMetrics } from './lib/prometheus-metrics';
+export {
+  METRICS,
+  catalogueCounter,
+  catalogueGauge,
+  catalogueHistogram,
+  latchkeyMeter,
+  prometheusName,
+  type MetricDefinition,
+  type MetricKey,
+} from './lib/metrics/metric-catalogue';

@@ -15,3 +15,4 @@ export { ensureTestDatabase, DEFAULT_ADMIN_URL, TEST_DATABASE } from './lib/infr
 export * from './lib/kafka';
 export { createScratchDatabase, type ScratchDatabase } from './lib/infra/scratch-database';
 export { openMigratedPglite, type MigratedService } from './lib/pglite/migrated-pglite';
+export { parseScrape, scrapeMetrics, type Scrape, type ScrapedFamily, type ScrapedSample } from './lib/prometheus/scrape-metrics';

@@ -9,6 +9,7 @@ import { LatchkeyExceptionFilter } from './errors/latchkey-exception.filter';
 import { HealthController } from './health/health.controller';
 import { DEFAULT_READINESS_CHECK_TIMEOUT_MS, READINESS_CHECK_TIMEOUT_MS, ReadinessRegistry } from './health/readiness.registry';
 import { httpLoggerOptions } from './logging/http-logger.options';
+import { MetricsController } from './metrics/metrics.controller';
 
 export interface HttpPlatformOptions {
   /** Service name: log `name`, OpenAPI title. */
@@ -43,7 +44,7 @@ export class HttpPlatformModule {
         TerminusModule.forRoot({ logger: false }),
         options.module,
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
         ReadinessRegistry,
         ErrorMappingRegistry,

@@ -4,13 +4,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BatchSpanProcessor, NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createInstrumentations } from './instrumentations';
 import { RedactingSpanProcessor } from './redacting-span-processor';
-import {
-  createSdkConfiguration,
-  otlpTracesUrl,
-  spanProcessorsFor,
-  startTelemetry,
-  startTelemetryFromEnvironment,
-} from './telemetry-sdk';
+import { createSdkConfiguration, otlpTracesUrl, spanProcessorsFor, startTelemetry, startTelemetryFromEnvironment } from './telemetry-sdk';
 import { isTelemetryRunning, shutdownTelemetry } from './telemetry-state';
 import { activeTraceIds } from './trace-context';
 
@@ -76,12 +70,7 @@ describe(createInstrumentations.name, () => {
   it('does not trace probe requests', () => {
     const ignore = http()?.getConfig().ignoreIncomingRequestHook;
     const request = (url: string) => ({ url }) as Parameters<NonNullable<typeof ignore>>[0];
-    expect(['/healthz', '/readyz', '/metrics', '/readyz?verbose=1'].map((url) => ignore?.(request(url)))).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect(['/healthz', '/readyz', '/metrics', '/readyz?verbose=1'].map((url) => ignore?.(request(url)))).toEqual([true, true, true, true]);
     expect(ignore?.(request('/sts/v1.0/issueToken'))).toBe(false);
   });
 

@@ -7,9 +7,13 @@ import { NodeSDK, type NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { createInstrumentations } from './instrumentations';
+import { createPrometheusReader, setPrometheusReader } from './prometheus-metrics';
 import { RedactingSpanProcessor } from './redacting-span-processor';
 import { deferredServiceName } from './service-name';
 import { isTelemetryRunning, setRunningTelemetry } from './telemetry-state';
+
+/** The SDK's metric reader type, as NodeSDK takes it. */
+type MetricReader = NonNullable<NodeSDKConfiguration['metricReaders']>[number];
 
 /** How long exports wait for `setServiceName` before using the fallback name. */
 const SERVICE_NAME_WAIT_MS = 10_000;
@@ -21,6 +25,8 @@ export interface TelemetryOptions {
   readonly otlpEndpoint?: string;
   /** Replaces the exporter pipeline (tests use an in-memory exporter). */
   readonly spanProcessors?: readonly SpanProcessor[];
+  /** The reader `/metrics` collects from (startTelemetry creates one). */
+  readonly metricReader?: MetricReader;
   /** Replaces the default instrumentations (tests pass none). */
   readonly instrumentations?: readonly Instrumentation[];
 }
@@ -50,27 +56,33 @@ export function createSdkConfiguration(options: TelemetryOptions): Partial<NodeS
     options.serviceName !== undefined
       ? { serviceName: options.serviceName }
       : {
-          resource: defaultResource().merge(
-            resourceFromAttributes({ [ATTR_SERVICE_NAME]: deferredServiceName(SERVICE_NAME_WAIT_MS) }),
-          ),
+          resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: deferredServiceName(SERVICE_NAME_WAIT_MS) })),
         };
   return {
     ...naming,
     textMapPropagator: new W3CTraceContextPropagator(),
     // Scrubbing runs first, so no exporter ever sees a credential in a URL attribute.
     spanProcessors: [new RedactingSpanProcessor(), ...(options.spanProcessors ?? spanProcessorsFor(options.otlpEndpoint))],
-    metricReaders: [],
+    // Only the Prometheus reader, when given (the SDK would otherwise add an OTLP one from OTEL_METRICS_EXPORTER).
+    metricReaders: options.metricReader === undefined ? [] : [options.metricReader],
     logRecordProcessors: [],
     instrumentations: [...(options.instrumentations ?? createInstrumentations())],
   };
 }
 
-/** Starts the OpenTelemetry SDK once per process; later calls are ignored. */
+/** Starts the OpenTelemetry SDK once per process, with the Prometheus reader behind `/metrics`; later calls are ignored. */
 export function startTelemetry(options: TelemetryOptions): void {
   if (isTelemetryRunning()) return;
-  const sdk = new NodeSDK(createSdkConfiguration(options));
+  const metricReader = createPrometheusReader();
+  const sdk = new NodeSDK(createSdkConfiguration({ ...options, metricReader }));
   sdk.start();
-  setRunningTelemetry(sdk);
+  setPrometheusReader(metricReader);
+  setRunningTelemetry({
+    shutdown: async () => {
+      setPrometheusReader(undefined);
+      await sdk.shutdown();
+    },
+  });
 }
 
 const telemetryConfig = pickConfigSlice(platformConfig, ['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_SERVICE_NAME']);

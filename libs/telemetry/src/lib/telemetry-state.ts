@@ -1,4 +1,4 @@
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, metrics, propagation, trace } from '@opentelemetry/api';
 import { FALLBACK_SERVICE_NAME, setServiceName } from './service-name';
 
 /** What the bootstrap started; only its shutdown is needed afterwards. */
@@ -30,6 +30,7 @@ export async function shutdownTelemetry(): Promise<void> {
     await current.shutdown();
   } finally {
     trace.disable();
+    metrics.disable();
     context.disable();
     propagation.disable();
   }

@@ -1,11 +1,4 @@
-import {
-  context,
-  defaultTextMapGetter,
-  defaultTextMapSetter,
-  isSpanContextValid,
-  trace,
-  type Context,
-} from '@opentelemetry/api';
+import { context, defaultTextMapGetter, defaultTextMapSetter, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 
 /**
