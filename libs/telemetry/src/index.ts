@@ -21,3 +21,4 @@ export {
   type MetricDefinition,
   type MetricKey,
 } from './lib/metrics/metric-catalogue';
+export { startTelemetry, type TelemetryOptions } from './lib/telemetry-sdk';
