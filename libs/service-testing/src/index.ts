@@ -1,5 +1,5 @@
 export { startServiceUnderTest, type ServiceUnderTest } from './lib/service-under-test';
-export { ServiceProcess, type ServiceProcessOptions } from './lib/service-process';
+export { ServiceProcess, setServiceProcessDefaults, type ServiceProcessOptions } from './lib/service-process';
 export { createServiceWorkspace, withServiceWorkspace, type ServiceWorkspace } from './lib/service-workspace';
 export { IssuerProcess, TEST_USER_AGENT, type IssuerAnswer, type OnboardedIsv, type ReplicaOptions, type SigningKeyInfo } from './lib/issuer-process';
 export {

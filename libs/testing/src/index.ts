@@ -16,3 +16,4 @@ export * from './lib/kafka';
 export { createScratchDatabase, type ScratchDatabase } from './lib/infra/scratch-database';
 export { openMigratedPglite, type MigratedService } from './lib/pglite/migrated-pglite';
 export { parseScrape, scrapeMetrics, type Scrape, type ScrapedFamily, type ScrapedSample } from './lib/prometheus/scrape-metrics';
+export { startOtlpTraceReceiver, type OtlpTraceReceiver, type ReceivedSpan } from './lib/otlp/otlp-trace-receiver';

@@ -15,7 +15,7 @@ import { envelopeToMessage } from './codec/cloudevents-codec';
 import { BatchConsumerPipeline } from './consumer/batch-consumer-pipeline';
 import { ConsumerPipeline, type PipelineOptions, type ReceivedEvent } from './consumer/consumer-pipeline';
 import type { ConsumerHandle, MessageHandler, PartitionProgress, Transport } from './transport/transport';
-import { activeTraceContext } from './trace-context';
+import { activeTraceContext, inPublishSpans } from './trace-context';
 
 /** Per-call publish options; the id and trace context are normally derived. */
 export interface PublishOptions {
@@ -119,7 +119,8 @@ export class EventBus {
   async publishEnvelopes(items: readonly { topic: string; envelope: EventEnvelope }[]): Promise<void> {
     if (items.length === 0) return;
     const messages = items.map((i) => envelopeToMessage(i.topic, i.envelope));
-    await this.options.transport.send(messages, this.sendTimeoutMs);
+    const traced = items.map((i) => ({ topic: i.topic, id: i.envelope.id, traceparent: i.envelope.traceparent, tracestate: i.envelope.tracestate }));
+    await inPublishSpans(traced, () => this.options.transport.send(messages, this.sendTimeoutMs));
   }
 
   /** Starts a consumer group member for the subscription's topics. */

@@ -70,3 +70,34 @@ export function inBatchConsumerSpan<T>(
     }
   });
 }
+
+/**
+ * Runs a send of many events inside one producer span per event, each the
+ * child of the trace its event carries (the request that wrote it), so the
+ * publish continues that trace even when it happens later and elsewhere:
+ * in the outbox relay, the spool drainer or a batching publisher. Spans end
+ * when the broker acknowledged the send (or it failed).
+ */
+export async function inPublishSpans<T>(
+  items: readonly { topic: string; id: string; traceparent?: string; tracestate?: string }[],
+  work: () => Promise<T>,
+): Promise<T> {
+  const spans = items.map((item) =>
+    tracer.startSpan(
+      `publish ${item.topic}`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: { 'messaging.operation.type': 'send', 'messaging.destination.name': item.topic, 'messaging.message.id': item.id },
+      },
+      contextOf(item.traceparent, item.tracestate),
+    ),
+  );
+  try {
+    return await work();
+  } catch (error) {
+    for (const span of spans) span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).name });
+    throw error;
+  } finally {
+    for (const span of spans) span.end();
+  }
+}

@@ -9,6 +9,17 @@ const STOP_TIMEOUT_MS = 15_000;
 /** The child's output kept for log assertions and diagnostics: a whole test file's worth, bounded all the same. */
 const OUTPUT_TAIL_CHARS = 16 * 1024 * 1024;
 
+/** Variables every process a test file starts gets (jest gives each file its own module registry). */
+let defaultEnvironment: Readonly<Record<string, string>> = {};
+
+/**
+ * Sets variables for every service process the test file starts from now on, whichever helper starts it
+ * (IssuerProcess, AbuseDetectorProcess…): e.g. OTEL_EXPORTER_OTLP_ENDPOINT for a test that collects their spans.
+ */
+export function setServiceProcessDefaults(env: Readonly<Record<string, string>>): void {
+  defaultEnvironment = env;
+}
+
 /** How to start a service process. */
 export interface ServiceProcessOptions {
   /** Its whole environment but PATH, HOME, KAFKA_BROKERS (the test broker) and its port variable (0). */
@@ -45,6 +56,7 @@ export class ServiceProcess {
         HOME: process.env['HOME'],
         KAFKA_BROKERS: (testKafkaBrokers() ?? []).join(','),
         [port]: '0',
+        ...defaultEnvironment,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
