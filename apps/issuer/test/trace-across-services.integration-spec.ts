@@ -10,7 +10,14 @@ import {
   type OwnKafka,
   type ServiceWorkspace,
 } from '@latchkey/service-testing';
-import { describeWithInfrastructure, eventually, startOtlpTraceReceiver, type OtlpTraceReceiver, type ReceivedSpan } from '@latchkey/testing';
+import {
+  describeWithInfrastructure,
+  eventually,
+  scrapeMetrics,
+  startOtlpTraceReceiver,
+  type OtlpTraceReceiver,
+  type ReceivedSpan,
+} from '@latchkey/testing';
 import { generateSigningKey } from '@latchkey/tokens';
 
 const ISSUER_URL = 'https://sts.trace.test';
@@ -132,9 +139,23 @@ describeWithInfrastructure('one trace across services: HTTP → outbox relay / p
     expect(inFace.find((s) => s.kind === SERVER)?.parentSpanId).toBe(use.header.split('-')[2]);
     expect(inFace.map((s) => s.spanId)).toContain(inFace.find((s) => s.name === 'publish lat.used')?.parentSpanId);
 
-    // Nothing secret left any service in a span: not the ISV's key, the client's key or the token.
-    const exported = receiver.rawBodies().join('\n');
-    for (const secret of [isv.subscriptionKey, client.subscriptionKey, token, token.split('.')[2] ?? token])
-      expect(exported.includes(secret)).toBe(false);
+    // Nothing secret left any service: not the ISV's key, the client's key or the token (nor its signature alone),
+    // in an exported span, a metric of /metrics or a log line.
+    const secrets = [isv.subscriptionKey, client.subscriptionKey, token, token.split('.')[2] ?? token];
+    const processes = { issuer, 'face-api': face, 'abuse-detector': detector, audit: audit?.process };
+    const scrapes = await Promise.all(Object.values(processes).map(async (p) => (await scrapeMetrics(p?.url ?? '')).text));
+    const outputs = {
+      spans: receiver.rawBodies().join('\n'),
+      metrics: scrapes.join('\n'),
+      logs: Object.values(processes)
+        .map((p) => p?.logs() ?? '')
+        .join('\n'),
+    };
+    for (const [where, text] of Object.entries(outputs)) {
+      expect({ where, leaked: secrets.filter((secret) => text.includes(secret)).length }).toEqual({ where, leaked: 0 });
+    }
+    // The scan looked at something: every service logged and exported.
+    expect(outputs.logs.length).toBeGreaterThan(10_000);
+    expect(new Set(receiver.spans().map((s) => s.service))).toEqual(new Set(Object.keys(processes)));
   }, 180_000);
 });
