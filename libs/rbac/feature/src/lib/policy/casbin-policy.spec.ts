@@ -62,4 +62,17 @@ describe(CasbinPolicy.name, () => {
 
     expect(policy.grantingRole({ kind: 'person', id: 'p1' }, undefined, 'reports:read')).toBe('reader');
   });
+
+  it('answers a repeated question as the first time, per subject, tenant and permission (the remembered answers stay apart)', async () => {
+    const policy = await CasbinPolicy.build(snapshot({ assignments: [{ subjectId: 'p1', kind: 'person', roleId: 'editor', tenantId: TENANT_A }] }));
+    const ask = () => [
+      policy.grantingRole({ kind: 'person', id: 'p1' }, TENANT_A, 'reports:read'),
+      policy.grantingRole({ kind: 'person', id: 'p1' }, TENANT_B, 'reports:read'),
+      policy.grantingRole({ kind: 'person', id: 'p1' }, TENANT_A, 'reports:write'),
+      policy.grantingRole({ kind: 'application', id: 'p1' }, TENANT_A, 'reports:read'),
+    ];
+    const first = ask();
+    expect(first).toEqual(['reader', undefined, undefined, undefined]);
+    expect(ask()).toEqual(first);
+  });
 });

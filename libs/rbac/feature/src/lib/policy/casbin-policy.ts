@@ -63,8 +63,20 @@ export function splitPermission(permission: string): [string, string] {
   return colon < 0 ? [permission, ''] : [permission.slice(0, colon), permission.slice(colon + 1)];
 }
 
-/** One loaded policy: a Casbin enforcer built from a snapshot, never changed afterwards. */
+/** Answers one policy remembers; past this many it starts over. */
+const REMEMBERED_ANSWERS_MAX = 100_000;
+/** A remembered "no role grants it" (undefined would read as "not remembered"). */
+const NO_ROLE = '';
+
+/**
+ * One loaded policy: a Casbin enforcer built from a snapshot, never changed
+ * afterwards. Because it never changes, an answer for (subject, tenant,
+ * permission) stays true for its lifetime and is remembered: Casbin's
+ * matcher evaluation was the largest cost of the decision API.
+ */
 export class CasbinPolicy {
+  private readonly answers = new Map<string, string>();
+
   private constructor(
     readonly version: number,
     private readonly enforcer: Enforcer,
@@ -96,10 +108,16 @@ export class CasbinPolicy {
    * undefined: deny by default.
    */
   grantingRole(subject: SubjectRef, tenantId: string | undefined, permission: string): string | undefined {
+    const key = `${subject.kind}\u0000${subject.id}\u0000${tenantId ?? ''}\u0000${permission}`;
+    const remembered = this.answers.get(key);
+    if (remembered !== undefined) return remembered === NO_ROLE ? undefined : remembered;
     const [resource, action] = splitPermission(permission);
     const [allowed, rule] = this.enforcer.enforceExSync(memberName(subject), tenantId ?? ANY_TENANT, resource, action);
     const granting = rule[0];
-    return allowed && granting?.startsWith(ROLE) ? granting.slice(ROLE.length) : undefined;
+    const role = allowed && granting?.startsWith(ROLE) ? granting.slice(ROLE.length) : undefined;
+    if (this.answers.size >= REMEMBERED_ANSWERS_MAX) this.answers.clear();
+    this.answers.set(key, role ?? NO_ROLE);
+    return role;
   }
 }
 
