@@ -22,3 +22,4 @@ export {
   type MetricKey,
 } from './lib/metrics/metric-catalogue';
 export { startTelemetry, type TelemetryOptions } from './lib/telemetry-sdk';
+export { annotateActiveSpan, inSpan, type LatchkeySpanAttributes } from './lib/spans';
