@@ -98,6 +98,9 @@ describeWithInfrastructure('one trace across services: HTTP → outbox relay / p
       headers: { 'ocp-apim-subscription-key': isv.subscriptionKey, traceparent: issuance.header },
     });
     expect(issued.status).toBe(200);
+    // What the caller can quote to an SRE: its request id and the trace (the issuer's server span in the caller's trace).
+    expect(issued.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(issued.headers.get('traceresponse')).toMatch(new RegExp(`^00-${issuance.traceId}-[0-9a-f]{16}-01$`));
     const token = issued.text;
     const issuanceSpans = await eventually(
       () => {

@@ -111,6 +111,17 @@ describe(createServiceApp.name, () => {
     }
   });
 
+  it('names the request id of its log line in every answer, refusals included (x-request-id)', async () => {
+    const answers = [await handle.app.inject({ method: 'GET', url: '/demo/ok' }), await handle.app.inject({ method: 'GET', url: '/no/such/route' })];
+    for (const answer of answers) {
+      const id = answer.headers['x-request-id'];
+      expect(id).toMatch(/^[0-9a-f-]{36}$/);
+      const line = log.lines.find((entry) => entry['msg'] === 'request completed' && (entry['req'] as { id?: string } | undefined)?.id === id);
+      expect(line).toBeDefined();
+    }
+    expect(answers[0]?.headers['x-request-id']).not.toBe(answers[1]?.headers['x-request-id']);
+  });
+
   it('does not log probe requests', async () => {
     const before = log.lines.length;
     await handle.app.inject({ method: 'GET', url: '/healthz' });

@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { currentTraceparent } from '@latchkey/telemetry';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, loadServicePort, platformConfig, type Env } from '@latchkey/config';
 import { Logger } from 'nestjs-pino';
@@ -96,6 +97,7 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     app.useLogger(app.get(Logger));
     app.flushLogs();
     registerPlatformReadiness(app, app.get(ReadinessRegistry));
+    exposeRequestIdentity(adapter);
     registerBodyParsers(app, bodyLimit);
     setupOpenApi(app, options.name);
     await app.listen({ port, host });
@@ -130,4 +132,20 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
       return closing;
     },
   };
+}
+
+/**
+ * Every answer names the request id of its log lines (`x-request-id`) and,
+ * when tracing runs, its trace (`traceresponse`, W3C Trace Context level 2:
+ * the server span as `00-<trace id>-<span id>-<flags>`): what a caller quotes
+ * to an SRE, who finds the log line and the trace from it (docs/OPERATIONS.md).
+ * Set when the request arrives, so refusals and errors carry them too.
+ */
+function exposeRequestIdentity(adapter: FastifyAdapter): void {
+  adapter.getInstance().addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    const traceparent = currentTraceparent();
+    if (traceparent !== undefined) void reply.header('traceresponse', traceparent);
+    done();
+  });
 }
