@@ -16,6 +16,7 @@ export {
   catalogueCounter,
   catalogueGauge,
   catalogueHistogram,
+  LATENCY_BUCKETS_MS,
   latchkeyMeter,
   prometheusName,
   type MetricDefinition,

@@ -4,6 +4,7 @@ import {
   catalogueCounter,
   catalogueGauge,
   catalogueHistogram,
+  LATENCY_BUCKETS_MS,
   METRICS,
   prometheusName,
   type MetricDefinition,
@@ -49,6 +50,9 @@ describe(renderPrometheusMetrics.name, () => {
       else catalogueGauge(key as never).addCallback((result) => result.observe(1, labels));
     }
     const scrape = parseScrape(await renderPrometheusMetrics());
+    // Histograms use the platform's bounds, fine below 10 ms where the latency targets are.
+    const bounds = scrape.samples('latchkey_issuance_duration_bucket').map((s) => s.labels['le']);
+    expect(bounds).toEqual([...LATENCY_BUCKETS_MS.map(String), '+Inf']);
     for (const definition of Object.values(METRICS) as MetricDefinition[]) {
       const family = scrape.families.get(prometheusName(definition));
       expect({ name: definition.name, type: family?.type }).toEqual({ name: definition.name, type: definition.kind });

@@ -1,4 +1,6 @@
 import { EntraTestProvider, generateRsaSigningKey, handSignedToken, type EntraTokenVersion } from '@latchkey/exchange/testing';
+import { METRICS, prometheusName, renderPrometheusMetrics, shutdownTelemetry, startTelemetry } from '@latchkey/telemetry';
+import { parseScrape } from '@latchkey/testing';
 import { EntraTokenValidator } from './entra-token.validator';
 import type { EntraTokenError } from './entra-token.errors';
 
@@ -139,5 +141,34 @@ describe('Entra signing keys', () => {
     expect(idp.requests(OTHER, '1.0')).toEqual({ discovery: 1, jwks: 1 });
     await v.validate(await token('2.0'));
     expect(idp.requests(TENANT, '2.0')).toEqual({ discovery: 1, jwks: 1 });
+  });
+});
+
+describe('Entra key refresh metrics', () => {
+  const REFRESHES = prometheusName(METRICS.jwksRefreshes);
+  const refreshes = async () =>
+    parseScrape(await renderPrometheusMetrics())
+      .samples(REFRESHES)
+      .map((s) => ({ source: s.labels['source'], outcome: s.labels['outcome'], value: s.value }));
+
+  beforeEach(() => startTelemetry({ instrumentations: [] }));
+  afterEach(() => shutdownTelemetry());
+
+  it('counts one ok refresh per fetch, however many lookups share it, and one failed per failed fetch', async () => {
+    const v = validator(); // after the SDK started: its key sources record for real
+    const tokens = await Promise.all(Array.from({ length: 5 }, () => token('2.0')));
+    await Promise.all(tokens.map((t) => v.validate(t)));
+    expect(await refreshes()).toEqual([{ source: 'entra', outcome: 'ok', value: 1 }]);
+
+    idp.outage(true);
+    offsetMs = MAX_AGE_MS + 1000; // due for a refresh, which fails; the kept keys still serve
+    await expect(v.validate(await token('2.0'))).resolves.toMatchObject({ objectId: USER });
+    expect(await refreshes()).toEqual(
+      expect.arrayContaining([
+        { source: 'entra', outcome: 'ok', value: 1 },
+        { source: 'entra', outcome: 'failed', value: 1 },
+      ]),
+    );
+    expect(await refreshes()).toHaveLength(2);
   });
 });

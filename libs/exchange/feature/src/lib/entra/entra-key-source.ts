@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { catalogueCounter, inSpan } from '@latchkey/telemetry';
 
 /** One signing key an issuer publishes. */
 export interface EntraSigningKey {
@@ -43,6 +44,12 @@ const MIN_RSA_BITS = 2048;
  * for tenant-independent metadata), so a misconfigured URL cannot lend another issuer's keys.
  */
 export class EntraKeySource {
+  /**
+   * `latchkey.jwks.refreshes` {source: entra, outcome: ok | failed}: one per fetch of discovery and JWKS, not per
+   * lookup (concurrent lookups share one). Created with the source, which the validator's Nest provider builds at
+   * bootstrap, after the telemetry SDK started.
+   */
+  readonly #refreshes = catalogueCounter('jwksRefreshes');
   #keys: ReadonlyMap<string, EntraSigningKey> | undefined;
   #fetchedAt = Number.NEGATIVE_INFINITY;
   #attemptedAt = Number.NEGATIVE_INFINITY;
@@ -87,7 +94,12 @@ export class EntraKeySource {
     return true;
   }
 
-  async #refresh(): Promise<void> {
+  /** One refresh in a span of its own: Node's fetch is not instrumented, so without it the refresh would not show in a trace. */
+  #refresh(): Promise<void> {
+    return inSpan('jwks refresh', { 'latchkey.jwks_source': 'entra' }, () => this.#fetchKeys());
+  }
+
+  async #fetchKeys(): Promise<void> {
     try {
       const metadata = await this.#getJson(this.metadataUrl);
       if (metadata['issuer'] !== this.expectedIssuer) throw new Error('the discovery document names another issuer');
@@ -98,10 +110,12 @@ export class EntraKeySource {
       this.#keys = keys;
       this.#fetchedAt = this.options.now();
       this.#lastAttemptFailed = false;
+      this.#refreshes.add(1, { source: 'entra', outcome: 'ok' });
     } catch {
-      // Kept: the last good keys. The cause is not logged here (no logger in a plain class); readiness and the
-      // 503 of a token that needed the fetch report it.
+      // Kept: the last good keys. The cause is not logged here (no logger in a plain class); readiness, the
+      // 503 of a token that needed the fetch, and the failed refreshes counted here report it.
       this.#lastAttemptFailed = true;
+      this.#refreshes.add(1, { source: 'entra', outcome: 'failed' });
     }
   }
 

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { LatchkeyError } from '@latchkey/contracts';
 import { Public, type HttpErrorCode } from '@latchkey/http';
+import { ExchangeMetrics, gatewayReason } from '../exchange/exchange-metrics';
 import { ExchangeRefusal } from '../exchange/exchange-refusal';
 import { ExchangeTokenUseCase } from '../exchange/exchange-token.use-case';
 import { EXCHANGE_WIRE_ERRORS } from '../exchange/exchange-wire-errors';
@@ -30,6 +31,7 @@ export class GatewayController {
   constructor(
     private readonly exchange: ExchangeTokenUseCase,
     @InjectConfig(gatewayConfig) private readonly config: ConfigOf<typeof gatewayConfig>,
+    private readonly metrics: ExchangeMetrics,
   ) {}
 
   @All(':api')
@@ -69,13 +71,17 @@ export class GatewayController {
       API_NAME.test(api) && Object.hasOwn(this.config.LATCHKEY_EXCHANGE_UPSTREAMS, api) ? this.config.LATCHKEY_EXCHANGE_UPSTREAMS[api] : undefined;
     if (upstream === undefined) throw new ExchangeRefusal('EXCHANGE.API_UNKNOWN', 'No API of this name behind the gateway.');
     let exchanged;
+    // Timed: the three headers read and the exchange, not the method and API checks before it nor the upstream call after it.
+    const timing = this.metrics.start('gateway');
     try {
       const asked = readGatewayRequest(request);
       exchanged = await this.exchange.exchange({ ...asked, audience: upstream.audience, clientIp: request.ip ?? null });
     } catch (error) {
+      timing.end({ outcome: 'refused', reason: gatewayReason(error) });
       challenge(error, reply);
       throw error;
     }
+    timing.end({ outcome: 'exchanged' });
     const url = new URL(request.url, 'http://gateway.invalid');
     const rest = url.pathname.slice(PREFIX.length + api.length);
     const target = new URL(`${upstream.url.replace(/\/+$/, '')}${rest}${url.search}`);

@@ -5,6 +5,7 @@ import { rawHeaderValues } from '@latchkey/access-guards';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { Public, WireFormat } from '@latchkey/http';
 import { clientSecretMatches } from '../applications/client-secret';
+import { ExchangeMetrics, tokenEndpointReason } from '../exchange/exchange-metrics';
 import { ExchangeRefusal } from '../exchange/exchange-refusal';
 import { ExchangeTokenUseCase } from '../exchange/exchange-token.use-case';
 import { gatewayConfig } from '../gateway/gateway.config';
@@ -39,6 +40,7 @@ export class TokenExchangeController {
     private readonly exchange: ExchangeTokenUseCase,
     @InjectConfig(gatewayConfig) private readonly gateway: ConfigOf<typeof gatewayConfig>,
     @InjectConfig(exchangeTokensConfig) private readonly tokens: ConfigOf<typeof exchangeTokensConfig>,
+    private readonly metrics: ExchangeMetrics,
   ) {}
 
   @Post('token')
@@ -60,6 +62,8 @@ export class TokenExchangeController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TokenExchangeResponse | object> {
     void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    // Timed: everything this endpoint does for the exchange (the form, the client, the audience, the exchange itself).
+    const timing = this.metrics.start('token-endpoint');
     try {
       const authorization = rawHeaderValues(request, 'authorization');
       if (authorization.length > 1) throw new OAuthError('invalid_request', 'Send one Authorization header.', 'EXCHANGE.REQUEST_INVALID');
@@ -73,6 +77,7 @@ export class TokenExchangeController {
         clientIp: request.ip ?? null,
         authenticate: (app) => (clientAuthenticated(app, parsed.client) ? undefined : 'EXCHANGE.CLIENT_UNKNOWN'),
       });
+      timing.end({ outcome: 'exchanged' });
       return {
         access_token: result.token,
         issued_token_type: ACCESS_TOKEN_TYPE,
@@ -81,6 +86,7 @@ export class TokenExchangeController {
         scope: result.scopes.join(' '),
       };
     } catch (error) {
+      timing.end({ outcome: 'refused', reason: tokenEndpointReason(error) });
       if (error instanceof OAuthError) {
         if (error.basicChallenge) void reply.header('www-authenticate', 'Basic realm="latchkey-exchange"');
         void reply.status(error.status);

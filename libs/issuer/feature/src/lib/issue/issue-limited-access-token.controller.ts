@@ -1,8 +1,9 @@
-import { Body, Controller, Headers, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiHeader, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ClientIp, FEATURE_FLAGS } from '@latchkey/contracts';
 import { Public } from '@latchkey/http';
+import { IssuanceMetricsInterceptor } from './issuance-metrics.interceptor';
 import { IssueLimitedAccessTokenUseCase, type DryRunGrant } from './issue-limited-access-token.use-case';
 import { IssuerError } from './issuer.errors';
 
@@ -20,6 +21,7 @@ export class IssueLimitedAccessTokenController {
   @Post('issueLimitedAccessToken')
   @Public()
   @HttpCode(200)
+  @UseInterceptors(IssuanceMetricsInterceptor)
   @ApiOperation({
     summary: 'Issue a limited access token for a client resource',
     description:
@@ -29,7 +31,8 @@ export class IssueLimitedAccessTokenController {
   @ApiHeader({
     name: 'DPoP',
     required: false,
-    description: 'A DPoP proof (RFC 9449) for `POST <issuer URL>/sts/v1.0/issueLimitedAccessToken`: the token is bound to its key (`cnf.jkt`). Required for ISVs that issue sender-constrained tokens only.',
+    description:
+      'A DPoP proof (RFC 9449) for `POST <issuer URL>/sts/v1.0/issueLimitedAccessToken`: the token is bound to its key (`cnf.jkt`). Required for ISVs that issue sender-constrained tokens only.',
   })
   @ApiQuery({ name: 'expiredTime', required: false, description: 'Token lifetime in seconds, 60–86400; default 3600.' })
   @ApiQuery({ name: 'dryRun', required: false, description: '`true`: check everything and answer what would be granted (JSON), issuing nothing.' })
@@ -50,10 +53,17 @@ export class IssueLimitedAccessTokenController {
     description: 'The token; with dryRun=true, what would be granted',
     content: { 'application/jwt': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } },
   })
-  @ApiResponse({ status: 400, description: 'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter, InvalidDpopProof, DpopProofRequired) or InvalidTokenLifetime (InvalidExpiredTime)' })
+  @ApiResponse({
+    status: 400,
+    description:
+      'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter, InvalidDpopProof, DpopProofRequired) or InvalidTokenLifetime (InvalidExpiredTime)',
+  })
   @ApiResponse({ status: 401, description: '401 (SubscriptionKeyMissing, SubscriptionKeyInvalid)' })
   @ApiResponse({ status: 429, description: '429 (IsvRateLimited), with Retry-After' })
-  @ApiResponse({ status: 403, description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvNotApproved, IsvRevoked, ClientBlocked) or UnsupportedFeature (FeatureNotGrantedToIsv)' })
+  @ApiResponse({
+    status: 403,
+    description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvNotApproved, IsvRevoked, ClientBlocked) or UnsupportedFeature (FeatureNotGrantedToIsv)',
+  })
   async issueLimitedAccessToken(
     @Headers('ocp-apim-subscription-key') subscriptionKey: string | undefined,
     @Query('expiredTime') expiredTime: string | string[] | undefined,
