@@ -117,6 +117,12 @@ describeWithInfrastructure('one trace across services: HTTP → outbox relay / p
     const publish = inIssuer.find((s) => s.name === 'publish lat.issued' && s.kind === PRODUCER);
     expect(inIssuer.map((s) => s.spanId)).toContain(publish?.parentSpanId);
     expect(publish?.attributes['messaging.destination.name']).toBe('lat.issued');
+    // The request's spans name the ISV, the resource, the jti and the outcome (what an SRE filters on), never the key.
+    expect(inIssuer.find((s) => s.attributes['latchkey.isv_id'] === isv.id)?.attributes).toMatchObject({
+      'latchkey.resource_id': client.resourceId,
+      'latchkey.jti': expect.stringMatching(/^[0-9a-f-]{36}$/),
+      'latchkey.outcome': 'issued',
+    });
     // The consumers continue the trace (one event) or link to the span that wrote the event (a batch).
     for (const service of ['audit', 'abuse-detector']) {
       const consumed = issuanceSpans.filter((s) => s.service === service && s.kind === CONSUMER);

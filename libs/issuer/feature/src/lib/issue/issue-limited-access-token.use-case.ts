@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { annotateActiveSpan } from '@latchkey/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { RevocationCache } from '@latchkey/access-guards';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
@@ -129,8 +130,17 @@ export class IssueLimitedAccessTokenUseCase {
           },
         };
       }
-      return await this.issue(isv, grant, command);
+      const issued = await this.issue(isv, grant, command);
+      annotateActiveSpan({ 'latchkey.isv_id': isv.id, 'latchkey.resource_id': resourceId, 'latchkey.jti': issued.jti, 'latchkey.outcome': 'issued' });
+      return issued;
     } catch (error) {
+      // What an SRE filters a trace on: never the key or the token, only the ISV, the resource and why.
+      annotateActiveSpan({
+        'latchkey.isv_id': isv?.id,
+        'latchkey.resource_id': resourceId ?? undefined,
+        'latchkey.outcome': 'refused',
+        'latchkey.reason': error instanceof IssuerError ? error.code : 'internal',
+      });
       // A flood of 429s records one denial per key and second, not one database write per refused request.
       const floodRepeat = error instanceof IssuerError && error.details['firstRefusalInWindow'] === false;
       if (error instanceof IssuerError && !floodRepeat) await this.recordDenial(error, isv?.id ?? null, resourceId, command);
@@ -223,7 +233,12 @@ export class IssueLimitedAccessTokenUseCase {
     return { token: signed.token, jti: signed.claims.jti, expiresAt };
   }
 
-  private async recordDenial(error: IssuerError, isvId: string | null, resourceId: string | null, command: IssueLimitedAccessTokenCommand): Promise<void> {
+  private async recordDenial(
+    error: IssuerError,
+    isvId: string | null,
+    resourceId: string | null,
+    command: IssueLimitedAccessTokenCommand,
+  ): Promise<void> {
     const body = command.body as { featureFlags?: unknown } | null;
     const requested = Array.isArray(body?.featureFlags) ? body.featureFlags : [];
     await this.journal.recordDenial(
