@@ -56,6 +56,7 @@ const confined = [
   { name: '@electric-sql/pglite', owner: 'libs/persistence' },
   { name: 'pg', owner: 'libs/persistence' },
   { name: '@opentelemetry/sdk-node', owner: 'libs/telemetry' },
+  { name: 'casbin', owner: 'libs/rbac/feature (policy/)' },
 ];
 const restrictedImports = (allowed) => ({
   'no-restricted-imports': [

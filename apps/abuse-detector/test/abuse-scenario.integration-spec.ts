@@ -14,7 +14,7 @@ import {
   type OnboardedIsv,
   type OwnKafka,
 } from '@latchkey/service-testing';
-import { describeWithInfrastructure, eventually, testKafkaBrokers } from '@latchkey/testing';
+import { describeWithInfrastructure, eventually, scrapeMetrics, testKafkaBrokers } from '@latchkey/testing';
 
 type Revocation = EventData<typeof AccessRevocationV1>;
 
@@ -121,6 +121,20 @@ describeWithInfrastructure(
       // The issuer learns it from the same topic: no new token for A.
       await eventually(async () => refusal(await issue(isv, a)).code === 'ClientBlocked', { ...PROPAGATION, what: 'issuance for client A refused' });
       expect(refusal(await issue(isv, a))).toEqual({ status: 403, code: 'ClientBlocked' });
+      // The detector's /metrics: one critical foreign-resource finding, one automatic client revocation; the face-api's: the misuse refused.
+      const detectorMetrics = await scrapeMetrics(detector.url);
+      expect(detectorMetrics.total('latchkey_abuse_alerts_total', { rule: 'foreign-resource', severity: 'critical' })).toBe(1);
+      expect(detectorMetrics.total('latchkey_revocations_issued_total', { kind: 'isv-client', action: 'revoke', origin: 'automatic' })).toBe(1);
+      expect(detectorMetrics.total('latchkey_revocations_issued_total', { kind: 'isv' })).toBe(0);
+      expect(detectorMetrics.text).not.toContain(isv.id);
+      const faceMetrics = await scrapeMetrics(face.url);
+      expect(
+        faceMetrics.total('latchkey_token_use_requests_total', { outcome: 'refused', reason: 'TokenForAnotherResource' }),
+      ).toBeGreaterThanOrEqual(1);
+      expect(
+        faceMetrics.total('latchkey_token_use_requests_total', { outcome: 'served', reason: 'none', feature: 'Face.Identification' }),
+      ).toBeGreaterThanOrEqual(1);
+
       // Only A: the same ISV's other client keeps its tokens and gets new ones, and the ISV itself is not revoked.
       expect((await identify(b, await mint(isv, b))).statusCode).toBe(200);
       expect(revocations.filter((r) => r.subject.kind === 'isv' && r.subject.isvId === isv.id)).toEqual([]);

@@ -147,6 +147,11 @@ describeWithInfrastructure('one trace across services: HTTP → outbox relay / p
     const inFace = useSpans.filter((s) => s.service === 'face-api' && s.traceId === use.traceId);
     expect(inFace.find((s) => s.kind === SERVER)?.parentSpanId).toBe(use.header.split('-')[2]);
     expect(inFace.map((s) => s.spanId)).toContain(inFace.find((s) => s.name === 'publish lat.used')?.parentSpanId);
+    expect(inFace.find((s) => s.attributes['latchkey.outcome'] === 'served')?.attributes).toMatchObject({
+      'latchkey.isv_id': isv.id,
+      'latchkey.resource_id': client.resourceId,
+      'latchkey.feature': 'Face.Identification',
+    });
 
     // Nothing secret left any service: not the ISV's key, the client's key or the token (nor its signature alone),
     // in an exported span, a metric of /metrics or a log line.

@@ -1,3 +1,4 @@
-import baseConfig from '../../../eslint.config.mjs';
+import baseConfig, { owns } from '../../../eslint.config.mjs';
 
-export default [...baseConfig];
+// The rbac feature lib owns the authorization library (policy/casbin-policy.ts).
+export default [...baseConfig, ...owns('casbin')];

@@ -1,7 +1,9 @@
-import { Controller, Get, type ExecutionContext, type Type } from '@nestjs/common';
+import { Controller, Get, Logger, type ExecutionContext, type Type } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LatchkeyError } from '@latchkey/contracts';
+import { renderPrometheusMetrics, shutdownTelemetry, startTelemetry } from '@latchkey/telemetry';
+import { parseScrape } from '@latchkey/testing';
 import { OperatorCredential } from '../operator/operator-credential';
 import type { OperatorKeyOptions } from '../operator/operator-key.options';
 import { operatorOf } from '../operator/operator.decorator';
@@ -31,7 +33,12 @@ class ThingsAdmin {
 
 function contextFor(handler: keyof ThingsAdmin, ...authorization: string[]): { context: ExecutionContext; request: FastifyRequest } {
   const rawHeaders = authorization.flatMap((value) => ['Authorization', value]);
-  const request = { headers: authorization.length > 0 ? { authorization: authorization[0] } : {}, raw: { rawHeaders } } as unknown as FastifyRequest;
+  const request = {
+    method: 'GET',
+    routeOptions: { url: '/admin/v1/things' },
+    headers: authorization.length > 0 ? { authorization: authorization[0] } : {},
+    raw: { rawHeaders },
+  } as unknown as FastifyRequest;
   const reply = { header: () => reply } as unknown as FastifyReply;
   const context = {
     getHandler: () => ThingsAdmin.prototype[handler],
@@ -89,5 +96,30 @@ describe(AdminGuard.name, () => {
     );
     await expect(guard.canActivate(contextFor('unnamed', `Bearer ${KEY}`).context)).rejects.toThrow(/declares no @AdminPermission/);
     expect(rbacCalls).toEqual([]);
+  });
+
+  describe('break-glass uses', () => {
+    beforeAll(() => startTelemetry({ instrumentations: [] }));
+    afterAll(() => shutdownTelemetry());
+    const uses = async () => parseScrape(await renderPrometheusMetrics()).total('latchkey_break_glass_uses_total', { service: 'some-service' });
+
+    it('counts and logs each request the break-glass key lets in, never an operator token’s or a refused key’s', async () => {
+      const { guard } = await guardWith(true);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      await guard.canActivate(contextFor('list', `Bearer ${JWT}`).context);
+      await expect(guard.canActivate(contextFor('list', `Bearer ${KEY}x`).context)).rejects.toMatchObject({ code: CODES.invalid });
+      expect(await uses()).toBe(0);
+      await guard.canActivate(contextFor('list', `Bearer ${KEY}`).context);
+      await guard.canActivate(contextFor('list', `Bearer ${KEY}`).context);
+      expect(await uses()).toBe(2);
+      expect(warn).toHaveBeenCalledWith({
+        msg: 'break-glass operator key used',
+        method: 'GET',
+        route: '/admin/v1/things',
+        permission: 'issuer.isvs:read',
+      });
+      expect(JSON.stringify(warn.mock.calls)).not.toContain(KEY);
+      warn.mockRestore();
+    });
   });
 });

@@ -1,6 +1,7 @@
-import { Inject, Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { catalogueCounter } from '@latchkey/telemetry';
 import { authorizationHeaders, singleBearer } from '../bearer-header';
 import { OperatorCredential } from '../operator/operator-credential';
 import { OperatorKeyGuard } from '../operator/operator-key.guard';
@@ -25,6 +26,9 @@ const COMPACT_JWS = /^eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 @Injectable()
 export class AdminGuard implements CanActivate {
   private readonly operatorKey: OperatorKeyGuard;
+  private readonly logger = new Logger(AdminGuard.name);
+  private readonly breakGlassUses = catalogueCounter('breakGlassUses');
+  private readonly service: string;
 
   constructor(
     private readonly reflector: Reflector,
@@ -33,6 +37,7 @@ export class AdminGuard implements CanActivate {
     @Optional() private readonly rbac?: RbacGuard,
   ) {
     this.operatorKey = new OperatorKeyGuard(credential, options);
+    this.service = options.service;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -43,6 +48,11 @@ export class AdminGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const bearer = singleBearer(authorizationHeaders(request));
     if (this.rbac !== undefined && bearer !== undefined && COMPACT_JWS.test(bearer)) return this.rbac.canActivate(context);
-    return this.operatorKey.canActivate(context);
+    const allowed = this.operatorKey.canActivate(context);
+    // Every use of the shared, unattributed break-glass key is counted and logged (never the key itself), so that an
+    // alert (deploy/prometheus/alerts.yml LatchkeyBreakGlassKeyUsed) shows it to security operations.
+    this.breakGlassUses.add(1, { service: this.service });
+    this.logger.warn({ msg: 'break-glass operator key used', method: request.method, route: request.routeOptions.url, permission });
+    return allowed;
   }
 }

@@ -1,13 +1,14 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { trace } from '@opentelemetry/api';
+import { trace, type Counter } from '@opentelemetry/api';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { ClientIp, UserAgent } from '@latchkey/contracts';
+import { annotateActiveSpan, catalogueCounter } from '@latchkey/telemetry';
 import { GATED_RESOURCE_RESOLVER, type GatedResourceResolver } from './gated-resource-resolver';
 import { GATED_USE_RECORDER, type GatedUseRecorder } from './gated-use-recorder';
 import { LatError } from './lat-error';
-import { LAT_RETRYABLE } from './lat-wire-errors';
+import { LAT_RETRYABLE, LAT_WIRE_ERRORS } from './lat-wire-errors';
 import { limitedAccessConfig } from './limited-access.config';
 import { LIMITED_ACCESS_TOKEN_HEADER } from './limited-access-token-header';
 import { LimitedAccessTokenVerifier, type AcceptedToken } from './limited-access-token.verifier';
@@ -30,10 +31,14 @@ declare module 'fastify' {
  * operation is served only once its `lat.used` event is accepted by the bus
  * or durably spooled; otherwise 503 with Retry-After. Every refusal records
  * `lat.rejected` with its reason. Neither event ever carries the token.
+ * Each request that reaches the token checks is counted in
+ * `latchkey.token_use.requests` {outcome: served | refused, reason: the
+ * refusal's `innererror.code` or none, feature}, beside its event.
  */
 @Injectable()
 export class LimitedAccessTokenGuard implements CanActivate {
   private readonly publicUrl: string;
+  private readonly uses: Counter = catalogueCounter('tokenUses');
 
   constructor(
     private readonly reflector: Reflector,
@@ -78,13 +83,27 @@ export class LimitedAccessTokenGuard implements CanActivate {
         outcome: 'served',
       });
     } catch (cause) {
-      const error = new LatError('LAT.AUDIT_UNAVAILABLE', 'The use of this token cannot be recorded right now; try again shortly.', {
-        jti: claims.jti,
-        isvId: claims.isv,
-      }, { cause });
+      const error = new LatError(
+        'LAT.AUDIT_UNAVAILABLE',
+        'The use of this token cannot be recorded right now; try again shortly.',
+        {
+          jti: claims.jti,
+          isvId: claims.isv,
+        },
+        { cause },
+      );
       this.refuse(error, reply, { ...who, resourceId, operation: gate.operation, feature: gate.feature });
       throw error;
     }
+    this.uses.add(1, { outcome: 'served', reason: 'none', feature: gate.feature });
+    annotateActiveSpan({
+      'latchkey.jti': claims.jti,
+      'latchkey.isv_id': claims.isv,
+      'latchkey.resource_id': resourceId,
+      'latchkey.operation': gate.operation,
+      'latchkey.feature': gate.feature,
+      'latchkey.outcome': 'served',
+    });
     request.limitedAccess = accepted;
     return true;
   }
@@ -92,11 +111,30 @@ export class LimitedAccessTokenGuard implements CanActivate {
   private refuse(
     error: LatError,
     reply: FastifyReply,
-    request: { resourceId: string; operation: string; feature: FeatureGate['feature']; clientIp: string; userAgent: string | null; traceId: string | null },
+    request: {
+      resourceId: string;
+      operation: string;
+      feature: FeatureGate['feature'];
+      clientIp: string;
+      userAgent: string | null;
+      traceId: string | null;
+    },
   ): void {
     if (LAT_RETRYABLE.has(error.code)) void reply.header('retry-after', RETRY_AFTER_SECONDS);
     const claimed = (key: string): string | null => (typeof error.details[key] === 'string' ? (error.details[key] as string) : null);
     this.recorder.refused({ ...request, jti: claimed('jti'), isvId: claimed('isvId'), reason: error.code });
+    // What the token claimed (it may be forged: the audit's lat.rejected says so too) and why it was refused.
+    annotateActiveSpan({
+      'latchkey.jti': claimed('jti') ?? undefined,
+      'latchkey.isv_id': claimed('isvId') ?? undefined,
+      'latchkey.resource_id': request.resourceId,
+      'latchkey.operation': request.operation,
+      'latchkey.feature': request.feature,
+      'latchkey.outcome': 'refused',
+      'latchkey.reason': error.code,
+    });
+    // The wire's innererror code (what the client saw), from the fixed table: a bounded label.
+    this.uses.add(1, { outcome: 'refused', reason: LAT_WIRE_ERRORS[error.code].azureInnerCode ?? error.code, feature: request.feature });
   }
 }
 

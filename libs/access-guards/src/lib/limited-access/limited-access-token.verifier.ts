@@ -1,12 +1,5 @@
 import type { FeatureFlag, LimitedAccessTokenClaims, RevocationSubject } from '@latchkey/contracts';
-import {
-  DpopProofError,
-  DpopReplayCache,
-  TokenError,
-  verifyDpopProof,
-  verifyLimitedAccessToken,
-  type VerifyTokenOptions,
-} from '@latchkey/tokens';
+import { DpopProofError, DpopReplayCache, TokenError, verifyDpopProof, verifyLimitedAccessToken, type VerifyTokenOptions } from '@latchkey/tokens';
 import type { RevocationCache } from '../revocation/revocation-cache';
 import { claimedIdentity } from './claimed-identity';
 import { LatError } from './lat-error';
@@ -44,6 +37,8 @@ export interface LimitedAccessVerifierOptions {
   readonly dpopReplays: DpopReplayCache;
   /** Tokens verified recently, so a reused token skips the signature check (none: every request verifies in full). */
   readonly verifiedTokens?: VerifiedTokenCache;
+  /** Told after every verification that used `keys` (it may have fetched them): the JWKS refresh metric. */
+  readonly keyRefreshes?: { observe(): void };
   readonly now?: () => Date;
 }
 
@@ -79,7 +74,8 @@ export class LimitedAccessTokenVerifier {
       await this.assertProofOfPossession(token, accepted.claims, request.dpop, now);
       return accepted;
     } catch (error) {
-      if (error instanceof LatError) throw new LatError(error.code, error.message, { ...claimedIdentity(token), ...error.details }, { cause: error.cause });
+      if (error instanceof LatError)
+        throw new LatError(error.code, error.message, { ...claimedIdentity(token), ...error.details }, { cause: error.cause });
       throw error;
     }
   }
@@ -101,6 +97,8 @@ export class LimitedAccessTokenVerifier {
     } catch (error) {
       if (!(error instanceof TokenError)) throw error;
       throw new LatError(latCodeForTokenError(error.code), `The limited access token is not valid: ${error.message}.`, {}, { cause: error });
+    } finally {
+      this.options.keyRefreshes?.observe();
     }
   }
 

@@ -2,6 +2,7 @@ import { Inject, Logger, Module, type DynamicModule, type OnApplicationBootstrap
 import { configToken, ConfigSliceModule, type ConfigOf } from '@latchkey/config';
 import { ErrorMappingRegistry } from '@latchkey/http';
 import { createRemoteJwks, DEFAULT_CLOCK_TOLERANCE_SECONDS, DEFAULT_DPOP_MAX_AGE_SECONDS, DpopReplayCache, type RemoteJwks } from '@latchkey/tokens';
+import { JwksRefreshCounter } from '../metrics/jwks-refresh-counter';
 import { RevocationCache } from '../revocation/revocation-cache';
 import { RevocationFeedStatus, RevocationModule } from '../revocation/revocation.module';
 import { UseEventRecorder } from './use-event-recorder';
@@ -13,6 +14,9 @@ import { VerifiedTokenCache } from './verified-token-cache';
 
 /** Provider token of the issuer's remote key set, shared by the verifier and readiness. */
 export const LAT_KEYS = Symbol('latchkey:limitedAccessKeys');
+
+/** Provider token of the counter of fetches of the issuer's key set (`latchkey.jwks.refreshes` {source: issuer}). */
+const LAT_KEY_REFRESHES = Symbol('latchkey:limitedAccessKeyRefreshes');
 
 /**
  * DPoP proofs remembered per instance for replay detection: a guarded route
@@ -35,7 +39,10 @@ type LimitedAccessConfig = ConfigOf<typeof limitedAccessConfig>;
 class IssuerKeysWarmUp implements OnApplicationBootstrap {
   private readonly logger = new Logger('LimitedAccess');
 
-  constructor(@Inject(LAT_KEYS) private readonly keys: RemoteJwks) {}
+  constructor(
+    @Inject(LAT_KEYS) private readonly keys: RemoteJwks,
+    @Inject(LAT_KEY_REFRESHES) private readonly refreshes: JwksRefreshCounter,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     try {
@@ -43,7 +50,13 @@ class IssuerKeysWarmUp implements OnApplicationBootstrap {
       this.logger.log({ msg: 'issuer signing keys loaded', jwksUrl: this.keys.url, keys: this.keys.status().keyCount });
     } catch (error) {
       // Not fatal: the issuer may start after us. Gated requests answer 503 until the keys come.
-      this.logger.warn({ msg: 'issuer signing keys not reachable yet; gated requests answer 503 until they are', jwksUrl: this.keys.url, error: (error as Error).message });
+      this.logger.warn({
+        msg: 'issuer signing keys not reachable yet; gated requests answer 503 until they are',
+        jwksUrl: this.keys.url,
+        error: (error as Error).message,
+      });
+    } finally {
+      this.refreshes.observe();
     }
   }
 }
@@ -75,13 +88,25 @@ export class LimitedAccessModule implements OnModuleInit {
               cooldownMs: c.LATCHKEY_LAT_JWKS_COOLDOWN_MS,
             }),
         },
-        { provide: IssuerKeysWarmUp, inject: [LAT_KEYS], useFactory: (keys: RemoteJwks) => new IssuerKeysWarmUp(keys) },
+        { provide: LAT_KEY_REFRESHES, inject: [LAT_KEYS], useFactory: (keys: RemoteJwks) => new JwksRefreshCounter(keys, 'issuer') },
+        {
+          provide: IssuerKeysWarmUp,
+          inject: [LAT_KEYS, LAT_KEY_REFRESHES],
+          useFactory: (keys: RemoteJwks, refreshes: JwksRefreshCounter) => new IssuerKeysWarmUp(keys, refreshes),
+        },
         {
           provide: LimitedAccessTokenVerifier,
-          inject: [token, LAT_KEYS, RevocationCache, RevocationFeedStatus],
-          useFactory: (c: LimitedAccessConfig, keys: RemoteJwks, cache: RevocationCache, status: RevocationFeedStatus) =>
+          inject: [token, LAT_KEYS, LAT_KEY_REFRESHES, RevocationCache, RevocationFeedStatus],
+          useFactory: (
+            c: LimitedAccessConfig,
+            keys: RemoteJwks,
+            refreshes: JwksRefreshCounter,
+            cache: RevocationCache,
+            status: RevocationFeedStatus,
+          ) =>
             new LimitedAccessTokenVerifier({
               keys,
+              keyRefreshes: refreshes,
               issuer: c.LATCHKEY_LAT_ISSUER,
               clockToleranceSeconds: c.LATCHKEY_LAT_CLOCK_TOLERANCE_SECONDS,
               maxRevocationStalenessMs: c.LATCHKEY_REVOCATION_MAX_STALENESS_MS,

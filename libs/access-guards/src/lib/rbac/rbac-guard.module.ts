@@ -13,6 +13,7 @@ import { configToken, ConfigSliceModule, loadConfig, platformConfig, type Config
 import { ErrorMappingRegistry, ReadinessRegistry } from '@latchkey/http';
 import { AcknowledgedPublisher, EventBus } from '@latchkey/messaging';
 import { createRemoteJwks } from '@latchkey/tokens';
+import { JwksRefreshCounter } from '../metrics/jwks-refresh-counter';
 import { resolveOperatorKey } from '../operator/operator-key';
 import { RevocationModule } from '../revocation/revocation.module';
 import { DecisionCache } from './decision-cache';
@@ -94,8 +95,10 @@ class ExchangeKeysWarmUp implements OnApplicationBootstrap, OnApplicationShutdow
   private async attempt(delayMs: number, first: boolean): Promise<void> {
     try {
       await this.settings.keys.warmUp();
+      this.settings.keyRefreshes.observe();
       this.logger.log({ msg: 'exchange signing keys loaded', jwksUrl: this.settings.keys.url, service: this.settings.service });
     } catch (error) {
+      this.settings.keyRefreshes.observe();
       if (this.stopped) return;
       if (first) {
         this.logger.warn({
@@ -140,17 +143,21 @@ export class RbacGuardModule implements OnModuleInit {
         {
           provide: RBAC_GUARD_SETTINGS,
           inject: [token],
-          useFactory: (c: RbacGuardConfig): RbacGuardSettings => ({
-            service: options.service,
-            keys: createRemoteJwks(
+          useFactory: (c: RbacGuardConfig): RbacGuardSettings => {
+            const keys = createRemoteJwks(
               c.LATCHKEY_RBAC_EXCHANGE_JWKS_URL ?? `${c.LATCHKEY_RBAC_EXCHANGE_ISSUER.replace(/\/+$/, '')}/.well-known/jwks.json`,
-            ),
-            issuer: c.LATCHKEY_RBAC_EXCHANGE_ISSUER,
-            audience: c.LATCHKEY_RBAC_AUDIENCE ?? options.audience ?? `api://latchkey-${options.service}`,
-            adminAudience: c.LATCHKEY_RBAC_ADMIN_AUDIENCE,
-            clockToleranceSeconds: c.LATCHKEY_RBAC_CLOCK_TOLERANCE_SECONDS,
-            maxStalenessMs: c.LATCHKEY_RBAC_MAX_STALENESS_MS,
-          }),
+            );
+            return {
+              service: options.service,
+              keys,
+              keyRefreshes: new JwksRefreshCounter(keys, 'exchange'),
+              issuer: c.LATCHKEY_RBAC_EXCHANGE_ISSUER,
+              audience: c.LATCHKEY_RBAC_AUDIENCE ?? options.audience ?? `api://latchkey-${options.service}`,
+              adminAudience: c.LATCHKEY_RBAC_ADMIN_AUDIENCE,
+              clockToleranceSeconds: c.LATCHKEY_RBAC_CLOCK_TOLERANCE_SECONDS,
+              maxStalenessMs: c.LATCHKEY_RBAC_MAX_STALENESS_MS,
+            };
+          },
         },
         { provide: ExchangeKeysWarmUp, inject: [RBAC_GUARD_SETTINGS], useFactory: (s: RbacGuardSettings) => new ExchangeKeysWarmUp(s) },
         {

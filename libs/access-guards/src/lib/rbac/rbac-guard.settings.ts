@@ -9,6 +9,8 @@ export interface RbacGuardSettings {
   readonly service: string;
   /** The exchange's keys (`LATCHKEY_RBAC_EXCHANGE_JWKS_URL`). */
   readonly keys: RemoteJwks;
+  /** Told after everything that may have fetched `keys` (warm-up, verification): `latchkey.jwks.refreshes` {source: exchange}. */
+  readonly keyRefreshes: { observe(): void };
   /** The exchange's `iss`. */
   readonly issuer: string;
   /** This service's `aud`. */

@@ -13,6 +13,7 @@ import { DecisionCache } from './decision-cache';
 import { DECISION_SOURCE, type Decision, type DecisionQuery, type DecisionSource } from './decision-client';
 import { RbacChangeFeed } from './rbac-change-feed';
 import { recordRbacCaller } from './rbac-caller';
+import { RbacDecisionCounter, type RbacDecisionSource } from './rbac-decisions';
 import { RBAC_DENIAL_RECORDER, type RbacDenialRecorder } from './rbac-denial-recorder';
 import { RbacGuardError } from './rbac-error';
 import { RBAC_GUARD_SETTINGS, type RbacGuardSettings } from './rbac-guard.settings';
@@ -25,6 +26,11 @@ const RETRY_AFTER_SECONDS = '1';
 
 /** Requests this guard already admitted: a handler with both decorators carries the guard twice. */
 const admitted = new WeakSet<object>();
+
+/** Where this request's permission decision came from, as far as it got (the metric's `source`). */
+interface Attempt {
+  source: RbacDecisionSource;
+}
 
 /** What a guarded endpoint declares. */
 interface Requirements {
@@ -45,10 +51,13 @@ interface Requirements {
  * deny by default). When it cannot decide safely it answers 503, never a
  * pass. Every 403 is recorded as `rbac.denied`. The admitted caller is
  * recorded for `@Operator()` (`<kind>:<id>`) and `rbacCallerOf(request)`.
+ * Every request decided here is counted in `latchkey.rbac.decisions`
+ * (rbac-decisions.ts).
  */
 @Injectable()
 export class RbacGuard implements CanActivate {
   private readonly realm: string;
+  private readonly outcomes = new RbacDecisionCounter();
 
   constructor(
     private readonly reflector: Reflector,
@@ -69,19 +78,24 @@ export class RbacGuard implements CanActivate {
     const requirements = this.requirementsOf(context);
     if (requirements === undefined) return true;
     const reply = context.switchToHttp().getResponse<FastifyReply>();
+    const attempt: Attempt = { source: 'none' };
     try {
       const claims = await this.verify(request, requirements.audience);
       const subject = subjectOf(claims);
       this.checkRevocation(claims, subject);
       const scopes = claims.scope.split(' ');
       this.checkScopes(requirements, scopes, subject, request);
-      if (requirements.permission !== undefined) await this.checkPermission(requirements.permission, requirements, claims, subject, request);
+      if (requirements.permission !== undefined) await this.checkPermission(requirements.permission, requirements, claims, subject, request, attempt);
       recordRbacCaller(request, { subject, clientId: claims.client_id, tenantId: claims.tid, scopes, jti: claims.jti, claims });
       recordOperator(request, `${subject.kind}:${subject.id}`);
       admitted.add(request);
+      this.outcomes.allowed(attempt.source);
       return true;
     } catch (error) {
-      if (error instanceof RbacGuardError) this.challenge(error, requirements, reply);
+      if (error instanceof RbacGuardError) {
+        this.outcomes.denied(error.code, attempt.source);
+        this.challenge(error, requirements, reply);
+      }
       throw error;
     }
   }
@@ -119,6 +133,8 @@ export class RbacGuard implements CanActivate {
       if (!(error instanceof TokenError)) throw error;
       const code = refusalCode(error.code);
       throw new RbacGuardError(code, refusalMessage(code), {}, { cause: error });
+    } finally {
+      this.settings.keyRefreshes.observe();
     }
   }
 
@@ -161,8 +177,9 @@ export class RbacGuard implements CanActivate {
     claims: InternalAccessTokenClaims,
     subject: RbacSubject,
     request: FastifyRequest,
+    attempt: Attempt,
   ): Promise<void> {
-    const decision = await this.decide({ subject, permission, tenantId: claims.tid });
+    const decision = await this.decide({ subject, permission, tenantId: claims.tid }, attempt);
     if (decision.decision === 'allow') return;
     const error = new RbacGuardError('RBAC.PERMISSION_DENIED', `The caller lacks the permission ${permission} this endpoint requires.`, {
       missingPermission: permission,
@@ -174,14 +191,18 @@ export class RbacGuard implements CanActivate {
   /**
    * A fresh cached decision, used only while the change feed is current;
    * otherwise the decision API's (cached for next time). No decision at all
-   * is a 503: a stale allow is never served.
+   * is a 503: a stale allow is never served. `attempt` learns which it was.
    */
-  private async decide(query: DecisionQuery): Promise<Decision> {
+  private async decide(query: DecisionQuery, attempt: Attempt): Promise<Decision> {
     const feedCurrent = this.feed.staleForMs() <= this.settings.maxStalenessMs;
     if (feedCurrent) {
       const cached = this.cache.fresh(query);
-      if (cached !== undefined) return cached;
+      if (cached !== undefined) {
+        attempt.source = 'cache';
+        return cached;
+      }
     }
+    attempt.source = 'api';
     const generation = this.cache.generation;
     let decision: Decision;
     try {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { metrics } from '@opentelemetry/api';
+import type { Histogram } from '@opentelemetry/api';
 import { Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ReadinessRegistry } from '@latchkey/http';
 import { AccessRevocationV1 } from '@latchkey/contracts';
 import { EventBus, isEvent, type ConsumerHandle } from '@latchkey/messaging';
+import { catalogueHistogram } from '@latchkey/telemetry';
 import { RevocationCache } from './revocation-cache';
 
 /**
@@ -64,15 +65,10 @@ const SERVICE = Symbol('latchkey:revocation-service');
 const LOAD_POLL_MS = 100;
 
 @Injectable()
-class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger: Logger;
-  /** Time from a revocation's publication to its application here: how fast revocations bite (issue: within a second). */
-  private readonly propagation = metrics
-    .getMeter('@latchkey/access-guards')
-    .createHistogram('latchkey.revocation.propagation', {
-      unit: 'ms',
-      description: 'From an access.revocation event’s time to its application by this verifier',
-    });
+  /** Time from a revocation's publication to its application here, {service}: how fast revocations bite (issue: within a second). */
+  private readonly propagation: Histogram = catalogueHistogram('revocationPropagation');
   private readonly node = `${hostname()}:${process.pid}`;
   private stopping = false;
 

@@ -53,7 +53,8 @@ export const METRICS = define({
   rbacDecisions: {
     name: 'latchkey.rbac.decisions',
     kind: 'counter',
-    description: 'RBAC guard decisions, by decision (allow | deny), reason (granted, missing-scope, missing-permission, …) and source (cache | api)',
+    description:
+      'RBAC guard decisions, by decision (allow | deny), reason (granted, missing-scope, missing-permission, revoked, …) and source (cache | api | none: no permission decision was needed)',
     labels: ['decision', 'reason', 'source'],
   },
   consumerLag: {
@@ -90,7 +91,7 @@ export const METRICS = define({
   revocationsIssued: {
     name: 'latchkey.revocations.issued',
     kind: 'counter',
-    description: 'Revocations and reinstatements written to access.revocation, by subject kind, action and origin (automatic | operator)',
+    description: 'Revocations and reinstatements written to access.revocation, by subject kind, action and origin (automatic | operator | isv)',
     labels: ['kind', 'action', 'origin'],
   },
   revocationPropagation: {

@@ -4,7 +4,8 @@ import { AccessRevocationV1, LatchkeyError, revocationSubjectKey, type EventEnve
 import { ABUSE_DETECTOR_MIGRATIONS, ABUSE_DETECTOR_SCHEMA, RevocationLedgerRepository } from '@latchkey/abuse-detector/data-access';
 import { EventBus, InProcessBroker, InProcessTransport, OutboxWriter } from '@latchkey/messaging';
 import type { Database } from '@latchkey/persistence';
-import { openMigratedPglite } from '@latchkey/testing';
+import { renderPrometheusMetrics, shutdownTelemetry, startTelemetry } from '@latchkey/telemetry';
+import { openMigratedPglite, parseScrape } from '@latchkey/testing';
 import { ReinstateSubjectUseCase } from './reinstate-subject.use-case';
 
 const REVOKED_AT = new Date('2026-03-01T12:00:00.000Z');
@@ -121,6 +122,28 @@ describe(ReinstateSubjectUseCase.name, () => {
 
     await expect(useCase(cache).reinstate({ kind: 'isv', isvId }, 'ADMIN.RESOLVED', 'operator-key')).rejects.toMatchObject({
       code: 'ABUSE.ADMIN_NOT_REVOKED',
+    });
+  });
+
+  describe('metrics', () => {
+    const reinstated = async (labels: Record<string, string>) =>
+      parseScrape(await renderPrometheusMetrics()).total('latchkey_revocations_issued_total', labels);
+
+    beforeAll(() => startTelemetry({ instrumentations: [] }));
+    afterAll(() => shutdownTelemetry());
+
+    it('counts a reinstatement by the subject’s kind with origin operator, and nothing for one refused', async () => {
+      const isvId = `isv-${randomUUID().slice(0, 8)}`;
+      const cache = new RevocationCache();
+      revokeInCache(cache, isvId);
+      const labels = { kind: 'isv', action: 'reinstate', origin: 'operator' };
+      const before = await reinstated(labels);
+
+      await useCase(cache).reinstate({ kind: 'isv', isvId }, 'ADMIN.FALSE_POSITIVE', 'operator-key');
+      await expect(useCase().reinstate({ kind: 'isv', isvId: `isv-${randomUUID().slice(0, 8)}` }, 'ADMIN.RESOLVED', 'op')).rejects.toThrow();
+
+      expect((await reinstated(labels)) - before).toBe(1);
+      expect(await reinstated({ action: 'revoke' })).toBe(0);
     });
   });
 });

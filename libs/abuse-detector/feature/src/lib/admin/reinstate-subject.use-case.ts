@@ -4,6 +4,7 @@ import { AccessRevocationV1, canonicalResourceId, revocationSubjectKey } from '@
 import { RevocationLedgerRepository } from '@latchkey/abuse-detector/data-access';
 import { OutboxWriter } from '@latchkey/messaging';
 import { Database } from '@latchkey/persistence';
+import { RevocationsIssued } from '../actions/revocations-issued';
 import { ABUSE_CLOCK, type Clock } from '../detection/detection-rules';
 import { AbuseAdminError } from './abuse-admin.errors';
 
@@ -29,11 +30,13 @@ export interface Reinstatement {
  * fresh watermark would instead refuse every token issued until now. The
  * watermark comes from this instance's view of the compacted topic, or from
  * the detector's own ledger when its latest revocation has not come back
- * from the topic yet.
+ * from the topic yet. Counted in `latchkey.revocations.issued` (action
+ * reinstate, origin operator) once written.
  */
 @Injectable()
 export class ReinstateSubjectUseCase {
   private readonly logger = new Logger(ReinstateSubjectUseCase.name);
+  private readonly issued = new RevocationsIssued();
 
   constructor(
     private readonly db: Database,
@@ -68,6 +71,7 @@ export class ReinstateSubjectUseCase {
       await this.outbox.insert(tx, [entry]);
       return entry.eventId;
     });
+    this.issued.count(subject, 'reinstate', 'operator');
     this.logger.log({ msg: 'reinstatement written', subject: key, reason, eventId });
     return { subject, action: 'reinstate', notBefore, reason };
   }

@@ -11,7 +11,8 @@ import {
 } from '@latchkey/abuse-detector/data-access';
 import { EventBus, InProcessBroker, InProcessTransport, OutboxWriter } from '@latchkey/messaging';
 import type { Database } from '@latchkey/persistence';
-import { openMigratedPglite } from '@latchkey/testing';
+import { renderPrometheusMetrics, shutdownTelemetry, startTelemetry } from '@latchkey/telemetry';
+import { openMigratedPglite, parseScrape } from '@latchkey/testing';
 import { CASE_DEFAULTS, caseWorkflowFor } from './case-testing';
 import type { CaseWorkflow } from './case-workflow';
 import { CaseError } from './cases.errors';
@@ -534,6 +535,47 @@ describe('CaseWorkflow', () => {
 
       expect(await h.deliveryTypes(c!.id)).toEqual([]);
       expect((await h.caseEvents(c!.id)).map((e) => e.transition)).toEqual(['opened', 'alert-added', 'closed']);
+    });
+  });
+
+  describe('metrics', () => {
+    // Its own database: escalateOverdue sweeps every open case.
+    const h = harness();
+    const issued = async (labels: Record<string, string>) =>
+      parseScrape(await renderPrometheusMetrics()).total('latchkey_revocations_issued_total', labels);
+
+    beforeAll(() => startTelemetry({ instrumentations: [] }));
+    afterAll(() => shutdownTelemetry());
+
+    it('counts the client an ISV blocks as an isv-client revocation of origin isv, once', async () => {
+      const workflow = h.workflow();
+      const isvId = anIsv();
+      const { case: c } = await h.alert(workflow, { isvId, resourceId: aResourceId() });
+      const before = await issued({ kind: 'isv-client', action: 'revoke', origin: 'isv' });
+
+      await workflow.blockClient(isvId, c!.id, 'client terminated');
+      await codeOf(workflow.blockClient(isvId, c!.id, 'again')); // refused: the case has ended
+
+      expect((await issued({ kind: 'isv-client', action: 'revoke', origin: 'isv' })) - before).toBe(1);
+      expect(await issued({ origin: 'operator' })).toBe(0);
+    });
+
+    it('counts an escalation’s ISV revocation as automatic, once, and nothing for an escalation that revokes nothing', async () => {
+      const workflow = h.workflow();
+      const quiet = h.workflow({ automaticRevocation: false });
+      await h.alert(workflow, { isvId: anIsv(), resourceId: aResourceId() });
+      const before = await issued({ kind: 'isv', action: 'revoke', origin: 'automatic' });
+
+      h.now = new Date(T0.getTime() + DEADLINE_MS);
+      expect(await workflow.escalateOverdue()).toBe(1);
+      h.now = new Date(T0.getTime() + 2 * DEADLINE_MS);
+      expect(await workflow.escalateOverdue()).toBe(0);
+      expect((await issued({ kind: 'isv', action: 'revoke', origin: 'automatic' })) - before).toBe(1);
+
+      await h.alert(quiet, { isvId: anIsv(), resourceId: aResourceId() });
+      h.now = new Date(h.now.getTime() + DEADLINE_MS);
+      expect(await quiet.escalateOverdue()).toBe(1);
+      expect((await issued({ kind: 'isv', action: 'revoke', origin: 'automatic' })) - before).toBe(1);
     });
   });
 });

@@ -5,6 +5,7 @@ import { CaseRepository, RevocationLedgerRepository, type AbuseCase, type Alert 
 import { Database, type SqlExecutor } from '@latchkey/persistence';
 import { abuseActionsConfig } from '../actions/abuse-actions.config';
 import { RevocationWriter } from '../actions/revocation-writer';
+import { RevocationsIssued } from '../actions/revocations-issued';
 import { ABUSE_CLOCK, type Clock } from '../detection/detection-rules';
 import { abuseCasesConfig } from './abuse-cases.config';
 import { CaseAnnouncer } from './case-announcer';
@@ -32,11 +33,14 @@ const SWEEP_BATCH = 100;
  * so. Each transition is decided by case-transitions.ts and stored,
  * published (`abuse.case`) and, for the ISV, queued as a webhook in one
  * transaction, under the ISV's lock (the one the alert actions take), so a
- * case and the revocations about the same ISV never race.
+ * case and the revocations about the same ISV never race. Its revocations
+ * count in `latchkey.revocations.issued` once committed: a block with
+ * origin isv, an escalation's with origin automatic.
  */
 @Injectable()
 export class CaseWorkflow implements CaseOpener {
   private readonly logger = new Logger(CaseWorkflow.name);
+  private readonly issued = new RevocationsIssued();
 
   constructor(
     private readonly db: Database,
@@ -75,11 +79,12 @@ export class CaseWorkflow implements CaseOpener {
   }
 
   /** The ISV `isvId` blocks the client of its case: the client is revoked, and the case ends. */
-  blockClient(isvId: string, caseId: string, note: string): Promise<AbuseCase> {
-    return this.answer(isvId, caseId, async (current, now, tx) => {
+  async blockClient(isvId: string, caseId: string, note: string): Promise<AbuseCase> {
+    let revoked = false;
+    const blocked = await this.answer(isvId, caseId, async (current, now, tx) => {
       const moved = transitions.blockClient(current, isvId, note, now);
       // No alert id: a block is the ISV's own act, and must take effect even where a rule already revoked the client for an alert.
-      await this.revocations.revoke(
+      revoked = await this.revocations.revoke(
         tx,
         {
           subject: { kind: 'isv-client', isvId, resourceId: current.resourceId },
@@ -91,6 +96,8 @@ export class CaseWorkflow implements CaseOpener {
       );
       return moved;
     });
+    if (revoked) this.issued.count({ kind: 'isv-client' }, 'revoke', 'isv');
+    return blocked;
   }
 
   /** An operator closes a case (resolved, or a false positive). */
@@ -118,9 +125,10 @@ export class CaseWorkflow implements CaseOpener {
   }
 
   private async escalateOne(id: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
+    const { escalated, revokedIsv } = await this.db.transaction(async (tx) => {
+      const none = { escalated: false, revokedIsv: false };
       const unlocked = await this.cases.get(id, tx);
-      if (unlocked === undefined) return false;
+      if (unlocked === undefined) return none;
       await this.ledger.lockIsv(tx, unlocked.isvId);
       const current = await this.cases.getForUpdate(tx, id);
       const now = this.now();
@@ -130,10 +138,11 @@ export class CaseWorkflow implements CaseOpener {
         ? `The case was not answered by its deadline; the ISV's access is revoked (${CASE_UNANSWERED_REASON}).`
         : 'The case was not answered by its deadline.';
       const moved = current && transitions.escalate(current, reason, now);
-      if (moved === undefined) return false;
+      if (moved === undefined) return none;
       await this.cases.save(tx, moved.next);
+      let revokedIsv = false;
       if (revokes) {
-        await this.revocations.revoke(
+        revokedIsv = await this.revocations.revoke(
           tx,
           // The case's latest alert, so the revocation names what it is about; once per alert, like the rules' revocations.
           {
@@ -147,8 +156,10 @@ export class CaseWorkflow implements CaseOpener {
       }
       await this.announcer.announce(tx, moved);
       this.logger.warn({ msg: 'case escalated', caseId: id, isvId: moved.next.isvId, revokedIsv: revokes });
-      return true;
+      return { escalated: true, revokedIsv };
     });
+    if (revokedIsv) this.issued.count({ kind: 'isv' }, 'revoke', 'automatic');
+    return escalated;
   }
 
   private async answer(

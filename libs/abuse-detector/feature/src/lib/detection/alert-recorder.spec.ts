@@ -3,7 +3,8 @@ import { AbuseAlertV1, AccessRevocationV1, type EventEnvelope } from '@latchkey/
 import { ABUSE_DETECTOR_MIGRATIONS, ABUSE_DETECTOR_SCHEMA, AlertRepository, RevocationLedgerRepository } from '@latchkey/abuse-detector/data-access';
 import { EventBus, InProcessBroker, InProcessTransport, OutboxWriter } from '@latchkey/messaging';
 import type { Database } from '@latchkey/persistence';
-import { openMigratedPglite } from '@latchkey/testing';
+import { renderPrometheusMetrics, shutdownTelemetry, startTelemetry } from '@latchkey/telemetry';
+import { openMigratedPglite, parseScrape } from '@latchkey/testing';
 import { ActionPolicy, type ActionSettings } from '../actions/action-policy';
 import { RevocationWriter } from '../actions/revocation-writer';
 import { caseWorkflowFor } from '../cases/case-testing';
@@ -59,7 +60,14 @@ describe(AlertRecorder.name, () => {
   function recorder(settings: Partial<ActionSettings> = {}): AlertRecorder {
     const ledger = new RevocationLedgerRepository(db);
     const actions = new AlertActions(new ActionPolicy({ ...DEFAULTS, ...settings }), ledger, new RevocationWriter(ledger, outbox));
-    return new AlertRecorder(db, new AlertRepository(db), actions, outbox, () => NOW, caseWorkflowFor(db, outbox, () => NOW));
+    return new AlertRecorder(
+      db,
+      new AlertRepository(db),
+      actions,
+      outbox,
+      () => NOW,
+      caseWorkflowFor(db, outbox, () => NOW),
+    );
   }
 
   /** The outbox events about one alert, in the order written. */
@@ -101,10 +109,16 @@ describe(AlertRecorder.name, () => {
 
     const alert = await recorder().record(randomUUID(), finding);
 
-    const [opened] = await db.query<OutboxRow>("SELECT topic, envelope FROM abuse_detector.outbox WHERE topic = 'abuse.case' AND envelope->'data'->>'alertId' = $1", [
-      alert?.id,
-    ]);
-    expect(opened?.envelope.data).toMatchObject({ transition: 'opened', status: 'open', isvId: finding.isvId, resourceId: finding.resourceId?.toLowerCase() });
+    const [opened] = await db.query<OutboxRow>(
+      "SELECT topic, envelope FROM abuse_detector.outbox WHERE topic = 'abuse.case' AND envelope->'data'->>'alertId' = $1",
+      [alert?.id],
+    );
+    expect(opened?.envelope.data).toMatchObject({
+      transition: 'opened',
+      status: 'open',
+      isvId: finding.isvId,
+      resourceId: finding.resourceId?.toLowerCase(),
+    });
   });
 
   it('grows the open alert on a second finding and publishes it again, without a second revocation', async () => {
@@ -180,5 +194,53 @@ describe(AlertRecorder.name, () => {
 
     expect(JSON.stringify(lines)).not.toContain('UNIQUE-EXPLANATION-TEXT');
     expect(lines).toHaveLength(1);
+  });
+
+  describe('metrics', () => {
+    const scrape = async () => parseScrape(await renderPrometheusMetrics());
+    /** What `act` added to latchkey_abuse_alerts_total and latchkey_revocations_issued_total, by the given labels. */
+    const added = async (act: () => Promise<unknown>, alert: Record<string, string>, revocation: Record<string, string>) => {
+      const before = await scrape();
+      await act();
+      const after = await scrape();
+      const delta = (name: string, labels: Record<string, string>) => after.total(name, labels) - before.total(name, labels);
+      return { alerts: delta('latchkey_abuse_alerts_total', alert), revocations: delta('latchkey_revocations_issued_total', revocation) };
+    };
+    const critical = { rule: 'foreign-resource', severity: 'critical' };
+    const clientRevoked = { kind: 'isv-client', action: 'revoke', origin: 'automatic' };
+
+    beforeAll(() => startTelemetry({ instrumentations: [] }));
+    afterAll(() => shutdownTelemetry());
+
+    it('counts a finding by rule and severity, and the client revocation it causes as automatic', async () => {
+      const finding = aFinding();
+      const eventId = randomUUID();
+      expect(await added(() => recorder().record(eventId, finding), critical, clientRevoked)).toEqual({ alerts: 1, revocations: 1 });
+      // The same event again (a redelivery): already recorded, nothing counted.
+      expect(await added(() => recorder().record(eventId, finding), critical, clientRevoked)).toEqual({ alerts: 0, revocations: 0 });
+      // Another event about the same client: the alert grows (one more finding) and revokes nothing more.
+      expect(await added(() => recorder().record(randomUUID(), { ...finding, evidenceEventIds: [randomUUID()] }), critical, clientRevoked)).toEqual({
+        alerts: 1,
+        revocations: 0,
+      });
+    });
+
+    it('counts a notify-only finding under its own severity, with no revocation', async () => {
+      const high = { rule: 'foreign-resource', severity: 'high' };
+      expect(await added(() => recorder().record(randomUUID(), aFinding({ severity: 'high' })), high, { origin: 'automatic' })).toEqual({
+        alerts: 1,
+        revocations: 0,
+      });
+    });
+
+    it('counts the ISV revocation of the escalation policy as automatic', async () => {
+      const isvId = `isv-${randomUUID().slice(0, 8)}`;
+      const isvRevoked = { kind: 'isv', action: 'revoke', origin: 'automatic' };
+      await recorder().record(randomUUID(), aFinding({ isvId }));
+      await recorder().record(randomUUID(), aFinding({ isvId }));
+      expect(await added(() => recorder().record(randomUUID(), aFinding({ isvId })), critical, isvRevoked)).toEqual({ alerts: 1, revocations: 1 });
+      // Nothing in the labels names the ISV, the client or the alert.
+      expect((await scrape()).text).not.toContain(isvId);
+    });
   });
 });

@@ -4,6 +4,8 @@ import { AbuseAlertV1, type EventInput } from '@latchkey/contracts';
 import { AlertRepository, type Alert } from '@latchkey/abuse-detector/data-access';
 import { Inbox, OutboxWriter } from '@latchkey/messaging';
 import { Database } from '@latchkey/persistence';
+import { catalogueCounter } from '@latchkey/telemetry';
+import { RevocationsIssued } from '../actions/revocations-issued';
 import { CaseWorkflow, type CaseOpener } from '../cases/case-workflow';
 import type { Finding } from '../rules/rule';
 import { AlertActions } from './alert-actions';
@@ -35,12 +37,16 @@ export function alertEvent(alert: Alert): EventInput<typeof AbuseAlertV1> {
  * revocations the policy asks for, in the outbox, and the client's case. A finding is claimed in
  * the inbox under the event that made the rule fire, its rule and subject,
  * so a redelivered batch that makes the same rule fire again on the same
- * event counts nothing twice.
+ * event counts nothing twice. Once committed, the finding is counted in
+ * `latchkey.abuse.alerts` {rule, severity} and its revocations in
+ * `latchkey.revocations.issued` (origin automatic).
  */
 @Injectable()
 export class AlertRecorder {
   private readonly logger = new Logger(AlertRecorder.name);
   private readonly inbox = new Inbox('abuse_detector', FINDINGS);
+  private readonly findings = catalogueCounter('abuseAlerts');
+  private readonly issued = new RevocationsIssued();
 
   constructor(
     private readonly db: Database,
@@ -74,6 +80,9 @@ export class AlertRecorder {
       return { alert, opened, revocations };
     });
     if (result === undefined) return undefined;
+    // The finding's own severity: the alert's may be higher (it keeps the highest it has seen).
+    this.findings.add(1, { rule: finding.ruleId, severity: finding.severity });
+    for (const revocation of result.revocations) this.issued.count(revocation.subject, 'revoke', 'automatic');
     // Ids, rule, severity and counts only: the explanation stays in the alert.
     this.logger.log({
       msg: result.opened ? 'alert opened' : 'alert grew',

@@ -3,7 +3,8 @@ import { AbuseAlertV1, AccessRevocationV1, type EventEnvelope } from '@latchkey/
 import { ABUSE_DETECTOR_MIGRATIONS, ABUSE_DETECTOR_SCHEMA, AlertRepository } from '@latchkey/abuse-detector/data-access';
 import { EventBus, InProcessBroker, InProcessTransport, OutboxWriter } from '@latchkey/messaging';
 import type { Database } from '@latchkey/persistence';
-import { openMigratedPglite } from '@latchkey/testing';
+import { renderPrometheusMetrics, shutdownTelemetry, startTelemetry } from '@latchkey/telemetry';
+import { openMigratedPglite, parseScrape } from '@latchkey/testing';
 import { createRemoteJwks, generateSigningKey, KeyRing, signLimitedAccessToken, type SigningKey } from '@latchkey/tokens';
 import { parseLeakReport, type LeakReport } from './leak-report.schema';
 import { caseWorkflowFor } from '../cases/case-testing';
@@ -37,7 +38,15 @@ describe(ReportLeakedTokensUseCase.name, () => {
 
   afterAll(() => db.close());
 
-  const useCase = (identifier = verifier) => new ReportLeakedTokensUseCase(db, new AlertRepository(db), outbox, identifier, () => NOW, caseWorkflowFor(db, outbox, () => NOW));
+  const useCase = (identifier = verifier) =>
+    new ReportLeakedTokensUseCase(
+      db,
+      new AlertRepository(db),
+      outbox,
+      identifier,
+      () => NOW,
+      caseWorkflowFor(db, outbox, () => NOW),
+    );
 
   const aClient = () => {
     const run = randomUUID().slice(0, 8);
@@ -168,6 +177,28 @@ describe(ReportLeakedTokensUseCase.name, () => {
     const stored = JSON.stringify([await db.query('SELECT * FROM abuse_detector.alerts'), await db.query('SELECT * FROM abuse_detector.outbox')]);
     expect(stored).not.toContain(leaked.token);
     expect(stored).not.toContain(leaked.token.split('.')[2]);
+  });
+
+  describe('metrics', () => {
+    const scrape = async () => parseScrape(await renderPrometheusMetrics());
+    const jtiRevoked = { kind: 'jti', action: 'revoke', origin: 'automatic' };
+    const leakAlert = { rule: 'leaked-token', severity: 'high' };
+
+    beforeAll(() => startTelemetry({ instrumentations: [] }));
+    afterAll(() => shutdownTelemetry());
+
+    it('counts each report of one of our tokens as a leaked-token finding, and its jti revocation once', async () => {
+      const leaked = await aToken({ issuedAt: new Date(NOW.getTime() - 60_000) });
+      const before = await scrape();
+
+      await useCase().execute(report(leaked.token), KEY_ID);
+      await useCase().execute(report(leaked.token), KEY_ID); // reported again: one more finding, no second revocation
+
+      const after = await scrape();
+      expect(after.total('latchkey_abuse_alerts_total', leakAlert) - before.total('latchkey_abuse_alerts_total', leakAlert)).toBe(2);
+      expect(after.total('latchkey_revocations_issued_total', jtiRevoked) - before.total('latchkey_revocations_issued_total', jtiRevoked)).toBe(1);
+      expect(after.text).not.toContain(leaked.jti);
+    });
   });
 });
 

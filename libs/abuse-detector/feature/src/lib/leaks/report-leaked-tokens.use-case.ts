@@ -4,6 +4,8 @@ import { AbuseAlertV1, AccessRevocationV1 } from '@latchkey/contracts';
 import { AlertRepository } from '@latchkey/abuse-detector/data-access';
 import { Inbox, OutboxWriter } from '@latchkey/messaging';
 import { Database } from '@latchkey/persistence';
+import { catalogueCounter } from '@latchkey/telemetry';
+import { RevocationsIssued } from '../actions/revocations-issued';
 import { CaseWorkflow, type CaseOpener } from '../cases/case-workflow';
 import { alertEvent } from '../detection/alert-recorder';
 import { ABUSE_CLOCK, type Clock } from '../detection/detection-rules';
@@ -69,11 +71,15 @@ function explanation(token: LeakedToken, reported: ReportedToken, outcome: Outco
  * client's case opened or joined. Anything
  * else is answered false positive and leaves no trace. The token itself is
  * never logged, stored or returned: the feedback names it by SHA-256.
+ * Committed, the alert counts in `latchkey.abuse.alerts` and the
+ * revocation in `latchkey.revocations.issued` (kind jti, origin automatic).
  */
 @Injectable()
 export class ReportLeakedTokensUseCase {
   private readonly logger = new Logger(ReportLeakedTokensUseCase.name);
   private readonly inbox = new Inbox('abuse_detector', LEAK_REVOCATIONS);
+  private readonly findings = catalogueCounter('abuseAlerts');
+  private readonly issued = new RevocationsIssued();
 
   constructor(
     private readonly db: Database,
@@ -137,6 +143,8 @@ export class ReportLeakedTokensUseCase {
       }
       return { alert, outcome };
     });
+    this.findings.add(1, { rule: LEAKED_TOKEN_RULE, severity: 'high' });
+    if (outcome === 'revoked') this.issued.count({ kind: 'jti' }, 'revoke', 'automatic');
     // Ids and the token's hash only: never the token, nor the URL (it is the reporter's text).
     this.logger.warn({
       msg: 'leaked token reported',
