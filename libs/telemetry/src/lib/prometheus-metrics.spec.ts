@@ -60,6 +60,29 @@ describe(renderPrometheusMetrics.name, () => {
     }
   });
 
+  it('forgets a gauge series nobody observes any more, and keeps counting counters', async () => {
+    startTelemetry({ instrumentations: [] });
+    const observed = new Map([
+      ['a', 3],
+      ['b', 5],
+    ]);
+    catalogueGauge('consumerLag').addCallback((result) => {
+      for (const [group, lag] of observed) result.observe(lag, { group, topic: 't', partition: '0' });
+    });
+    const counter = catalogueCounter('deadLetters');
+    counter.add(1, { topic: 't', group: 'a', code: 'X' });
+    expect(
+      parseScrape(await renderPrometheusMetrics())
+        .samples('latchkey_consumer_lag')
+        .map((s) => s.labels['group']),
+    ).toEqual(['a', 'b']);
+    observed.delete('b'); // b stopped
+    counter.add(1, { topic: 't', group: 'a', code: 'X' });
+    const scrape = parseScrape(await renderPrometheusMetrics());
+    expect(scrape.samples('latchkey_consumer_lag').map((s) => [s.labels['group'], s.value])).toEqual([['a', 3]]);
+    expect(scrape.total('latchkey_dead_letters_total')).toBe(2);
+  });
+
   it('stops collecting when telemetry shuts down', async () => {
     startTelemetry({ instrumentations: [] });
     await shutdownTelemetry();

@@ -1,4 +1,5 @@
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { AggregationTemporality, InstrumentType } from '@opentelemetry/sdk-metrics';
 
 /** The media type of the Prometheus text exposition format, as scrapers expect it. */
 export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
@@ -10,7 +11,22 @@ export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8
  * to open and probe, not two.
  */
 export function createPrometheusReader(): PrometheusExporter {
-  return new PrometheusExporter({ preventServerStart: true });
+  return new GaugeForgettingExporter({ preventServerStart: true });
+}
+
+/**
+ * Gauges with delta temporality: the exporter otherwise keeps repeating a
+ * gauge series' last value once nothing observes it (a stopped consumer, a
+ * partition a rebalance moved to another member), and a frozen lag would
+ * feed the alert rules. Counters and histograms stay cumulative, as
+ * Prometheus expects.
+ */
+class GaugeForgettingExporter extends PrometheusExporter {
+  override selectAggregationTemporality(type: InstrumentType): AggregationTemporality {
+    return type === InstrumentType.OBSERVABLE_GAUGE || type === InstrumentType.GAUGE
+      ? AggregationTemporality.DELTA
+      : super.selectAggregationTemporality(type);
+  }
 }
 
 let reader: PrometheusExporter | undefined;

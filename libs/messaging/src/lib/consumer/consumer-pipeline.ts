@@ -1,4 +1,5 @@
 import type { DecodeResult, EventDefinition, EventEnvelope } from '@latchkey/contracts';
+import { catalogueCounter } from '@latchkey/telemetry';
 import { messageToRawEnvelope } from '../codec/cloudevents-codec';
 import { sleep } from '../transport/deadline';
 import type { DeliveredMessage, TransportMessage } from '../transport/transport';
@@ -59,6 +60,9 @@ export function retryDelayMs(initialBackoffMs: number, attempt: number): number 
  * delivers the message again: nothing is dropped silently.
  */
 export class ConsumerPipeline {
+  /** latchkey.dead_letters; created with the subscription, after telemetry started. */
+  private readonly deadLetters = catalogueCounter('deadLetters');
+
   constructor(private readonly options: PipelineOptions) {}
 
   async onMessage(message: DeliveredMessage): Promise<void> {
@@ -129,6 +133,8 @@ export class ConsumerPipeline {
       return;
     }
     await this.options.deadLetter(deadLetterMessage(message, reason, this.options.now()));
+    // Counted once written: a dead letter that could not be written is delivered and tried again.
+    this.deadLetters.add(1, { topic: message.topic, group: reason.group, code: reason.code });
     this.options.log?.('warn', 'event dead-lettered', {
       group: reason.group,
       topic: message.topic,

@@ -7,6 +7,7 @@ import {
   type TransportMessage,
 } from '../transport/transport';
 import { sleep } from '../transport/deadline';
+import { messagingGauges, type PartitionLag } from '../metrics/messaging-gauges';
 import { InProcessBroker } from './in-process-broker';
 
 /** How long a caught-up partition loop parks before looking again (it is also woken on append). */
@@ -25,6 +26,7 @@ const REDELIVERY_DELAY_MS = 50;
 class InProcessConsumer implements ConsumerHandle {
   private readonly signal = { stopped: false };
   private loops: Promise<void>[] = [];
+  private unobserve: (() => void) | undefined;
 
   constructor(
     private readonly broker: InProcessBroker,
@@ -41,6 +43,14 @@ class InProcessConsumer implements ConsumerHandle {
         this.loops.push(this.partitionLoop(topic, partition));
       }
     }
+    this.unobserve = messagingGauges.addLagSource(this);
+  }
+
+  /** Per subscribed partition, the messages appended past the group's committed offset (read from the broker at each scrape). */
+  lag(): PartitionLag[] {
+    return this.spec.topics.flatMap((topic) =>
+      this.broker.progress(this.spec.group, topic).map((p) => ({ topic, partition: p.partition, lag: p.end - p.committed })),
+    );
   }
 
   running(): boolean {
@@ -54,6 +64,7 @@ class InProcessConsumer implements ConsumerHandle {
 
   async stop(): Promise<void> {
     this.signal.stopped = true;
+    this.unobserve?.();
     // A caught-up loop is parked for up to IDLE_WAIT_MS: wake it so that a shutdown does not wait that out.
     this.broker.wakeWaiting();
     await Promise.all(this.loops);

@@ -9,6 +9,7 @@ import {
   type TransportMessage,
 } from '../transport/transport';
 import { sleep, withDeadline } from '../transport/deadline';
+import { messagingGauges, type PartitionLag } from '../metrics/messaging-gauges';
 import { createIdempotentProducer, createKafkaClient, type KafkaClientSettings, type KafkaLog } from './kafka-producer';
 import { InlineProducer, type ProducerPort } from './producer-port';
 import { ThreadedProducer } from './producer-thread';
@@ -96,6 +97,13 @@ class KafkaConsumerMember implements ConsumerHandle {
   private readonly replayBelow = new Map<string, bigint>();
   /** Per `topic:partition`, the offset after the last message this member handled (kept across rebalances and restarts). */
   private readonly readUpTo = new Map<string, bigint>();
+  /**
+   * Per `topic:partition` assigned to this member, the lag the gauge reports: the partition's high watermark as of
+   * the last fetch minus the group's next offset to handle. Unlike `lags` (what is left after a whole batch), it
+   * counts the messages of the batch in hand until they are handled, so a stuck handler shows.
+   */
+  private readonly unhandled = new Map<string, { topic: string; partition: number; lag: bigint }>();
+  private unobserve: (() => void) | undefined;
 
   constructor(
     private readonly kafka: Kafka,
@@ -126,15 +134,21 @@ class KafkaConsumerMember implements ConsumerHandle {
       this.log?.('error', `consumer ${this.spec.group} crashed: ${event.payload.error.message}`);
       if (!event.payload.restart && !this.stopped) void this.restartLater();
     });
-    consumer.on(consumer.events.GROUP_JOIN, () => {
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
       settleJoin();
       this.healthy = true;
+      // A partition another member took is that member's to report.
+      const assigned = new Set(Object.entries(event.payload.memberAssignment).flatMap(([topic, ps]) => ps.map((p) => `${topic}:${p}`)));
+      for (const key of this.unhandled.keys()) if (!assigned.has(key)) this.unhandled.delete(key);
     });
     consumer.on(consumer.events.STOP, () => {
       this.healthy = false;
     });
     consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
-      this.lags.set(`${event.payload.topic}:${event.payload.partition}`, BigInt(event.payload.offsetLag));
+      const { topic, partition, offsetLag, batchSize } = event.payload;
+      this.lags.set(`${topic}:${partition}`, BigInt(offsetLag));
+      // A batch of nothing but filtered records (compaction, control records) never reaches eachBatch.
+      if (batchSize === 0) this.unhandled.set(`${topic}:${partition}`, { topic, partition, lag: BigInt(offsetLag) });
     });
     // Every fetch (empty ones too, at most FETCH_MAX_WAIT_MS apart while connected) proves the
     // member is reading; with no lag left on any partition it has read everything there is.
@@ -167,6 +181,13 @@ class KafkaConsumerMember implements ConsumerHandle {
         await this.rewound;
         const key = `${batch.topic}:${batch.partition}`;
         const replayBelow = this.replayBelow.get(key);
+        const end = BigInt(batch.highWatermark);
+        // Replays (below the group's commit at assignment) are not lag: the group handled them already.
+        const lagFrom = (next: bigint) => {
+          const from = replayBelow !== undefined && replayBelow > next ? replayBelow : next;
+          this.unhandled.set(key, { topic: batch.topic, partition: batch.partition, lag: end > from ? end - from : 0n });
+        };
+        if (batch.messages.length > 0) lagFrom(BigInt(batch.messages[0].offset));
         for (let start = 0; start < batch.messages.length; start += size) {
           // A rebalance took the partition, a rewind's seek is pending (this batch was fetched before it),
           // or the member is stopping: what is not handled stays uncommitted.
@@ -181,6 +202,7 @@ class KafkaConsumerMember implements ConsumerHandle {
           resolveOffset(last);
           const next = BigInt(last) + 1n;
           this.readUpTo.set(key, next);
+          lagFrom(next);
           // Only now is the handler's effect durable: commit past the chunk (a replay never moves the commit back).
           if (replayBelow === undefined || next > replayBelow) {
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
@@ -190,6 +212,12 @@ class KafkaConsumerMember implements ConsumerHandle {
       },
     });
     this.healthy = true;
+    if (!this.stopped) this.unobserve ??= messagingGauges.addLagSource(this);
+  }
+
+  /** Per assigned partition that has had a batch: see `unhandled`. */
+  lag(): PartitionLag[] {
+    return [...this.unhandled.values()];
   }
 
   running(): boolean {
@@ -202,6 +230,7 @@ class KafkaConsumerMember implements ConsumerHandle {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.unobserve?.();
     // A disconnect in the middle of the group join leaves kafkajs's runner
     // retrying metadata requests in the background; let the join finish
     // first (bounded, so a broker that never answers cannot hold shutdown).

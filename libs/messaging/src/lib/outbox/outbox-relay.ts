@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@latchkey/contracts';
 import type { EventBus } from '../event-bus';
+import { messagingGauges } from '../metrics/messaging-gauges';
 import { schemaIdent, type TransactionalSql } from './sql';
 
 /** Settings of one service's relay. */
@@ -39,6 +40,7 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private failures = 0;
   private nudgedAt = 0;
+  private unobserve: (() => void) | undefined;
 
   constructor(
     private readonly db: TransactionalSql,
@@ -52,6 +54,8 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.loop = this.run();
+    // latchkey.outbox.backlog and latchkey.outbox.oldest_age: one backlog() query per scrape while running.
+    this.unobserve = messagingGauges.addBacklogSource({ schema: this.options.schema, backlog: () => this.observedBacklog() });
   }
 
   /**
@@ -69,6 +73,8 @@ export class OutboxRelay {
 
   async stop(): Promise<void> {
     this.running = false;
+    this.unobserve?.();
+    this.unobserve = undefined;
     this.wake?.();
     await this.loop;
   }
@@ -89,9 +95,7 @@ export class OutboxRelay {
             envelope: typeof r.envelope === 'string' ? (JSON.parse(r.envelope) as EventEnvelope) : r.envelope,
           })),
         );
-        await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [
-          rows.map((r) => String(r.id)),
-        ]);
+        await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => String(r.id))]);
         return rows.length;
       });
       this.failures = 0;
@@ -110,6 +114,16 @@ export class OutboxRelay {
     );
     const oldest = row?.oldest ? new Date(row.oldest).getTime() : undefined;
     return { count: Number(row?.count ?? 0), oldestAgeMs: oldest ? Math.max(0, Date.now() - oldest) : 0 };
+  }
+
+  /** The backlog for the gauges; undefined (no sample this scrape) when the database did not answer. */
+  private async observedBacklog(): Promise<{ count: number; oldestAgeMs: number } | undefined> {
+    try {
+      return await this.backlog();
+    } catch (error) {
+      this.options.log?.('warn', 'outbox backlog unknown for metrics', { schema: this.options.schema, error: (error as Error).message });
+      return undefined;
+    }
   }
 
   private async recordFailure(message: string): Promise<void> {
