@@ -3,7 +3,7 @@ import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { eventually } from '@latchkey/testing';
+import { eventually, scrapeMetrics } from '@latchkey/testing';
 import { operatorToken, readDemoCredentials } from '../src/operator-token';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -286,6 +286,24 @@ describe('npm start (standalone, embedded defaults)', () => {
       const refused = await gateway('POST', 'testapi.read');
       const refusal = (await refused.json()) as { error?: { innererror?: { code?: string } } };
       expect({ status: refused.status, code: refusal.error?.innererror?.code }).toEqual({ status: 403, code: 'ScopeMissing' });
+
+      // Every service's /metrics parses as Prometheus text. All services share this process's meter provider, so
+      // each shows what the exchanges and the sample API's RBAC checks above recorded, and the outboxes and consumers.
+      const scrapes = await Promise.all(SERVICES.map(async (name) => ({ name, scrape: await scrapeMetrics(credentials.services[name] as string) })));
+      for (const { name, scrape } of scrapes) {
+        const seen = {
+          name,
+          exchanged: scrape.total('latchkey_exchange_duration_count', { mode: 'token-endpoint', outcome: 'exchanged' }) >= 1,
+          gateway: scrape.total('latchkey_exchange_duration_count', { mode: 'gateway', outcome: 'exchanged' }) >= 3,
+          allowed: scrape.total('latchkey_rbac_decisions_total', { decision: 'allow' }) >= 2,
+          scopeDenied: scrape.total('latchkey_rbac_decisions_total', { decision: 'deny', reason: 'missing-scope' }) >= 1,
+          outboxes: scrape.samples('latchkey_outbox_backlog').length >= 1,
+          consumers: scrape.samples('latchkey_consumer_lag').length >= 1,
+        };
+        expect(seen).toEqual({ name, exchanged: true, gateway: true, allowed: true, scopeDenied: true, outboxes: true, consumers: true });
+        // No label names a person, an application's secret or a token.
+        for (const secret of [app.clientSecret, entraToken, body.access_token, personId]) expect(scrape.text.includes(secret)).toBe(false);
+      }
     } finally {
       const { code } = await stopWithCtrlC(run);
       expect(code).toBe(0);
