@@ -153,9 +153,22 @@ describeWithInfrastructure('one trace across services: HTTP → outbox relay / p
       'latchkey.feature': 'Face.Identification',
     });
 
+    // Misuse: the token presented with another client's key. The detector's span that recorded the finding (a batch
+    // consumer's, linked to the misuse's trace) names the rule.
+    const other = await face.createClientResource('trace-other');
+    const misuse = newTraceparent();
+    expect((await face.gated('identify', other.subscriptionKey, token, { traceparent: misuse.header })).statusCode).not.toBe(200);
+    const finding = await eventually(
+      () =>
+        touching(receiver.spans(), misuse.traceId).find((s) => s.service === 'abuse-detector' && s.attributes['latchkey.rule_id'] !== undefined) ??
+        false,
+      { ...SPANS_TIMEOUT, what: 'the detector span that recorded the misuse' },
+    );
+    expect(finding.attributes).toMatchObject({ 'latchkey.rule_id': 'foreign-resource', 'latchkey.isv_id': isv.id });
+
     // Nothing secret left any service: not the ISV's key, the client's key or the token (nor its signature alone),
     // in an exported span, a metric of /metrics or a log line.
-    const secrets = [isv.subscriptionKey, client.subscriptionKey, token, token.split('.')[2] ?? token];
+    const secrets = [isv.subscriptionKey, client.subscriptionKey, other.subscriptionKey, token, token.split('.')[2] ?? token];
     const processes = { issuer, 'face-api': face, 'abuse-detector': detector, audit: audit?.process };
     const scrapes = await Promise.all(Object.values(processes).map(async (p) => (await scrapeMetrics(p?.url ?? '')).text));
     const outputs = {

@@ -4,7 +4,7 @@ import { AbuseAlertV1, type EventInput } from '@latchkey/contracts';
 import { AlertRepository, type Alert } from '@latchkey/abuse-detector/data-access';
 import { Inbox, OutboxWriter } from '@latchkey/messaging';
 import { Database } from '@latchkey/persistence';
-import { catalogueCounter } from '@latchkey/telemetry';
+import { annotateActiveSpan, catalogueCounter } from '@latchkey/telemetry';
 import { RevocationsIssued } from '../actions/revocations-issued';
 import { CaseWorkflow, type CaseOpener } from '../cases/case-workflow';
 import type { Finding } from '../rules/rule';
@@ -82,6 +82,13 @@ export class AlertRecorder {
     if (result === undefined) return undefined;
     // The finding's own severity: the alert's may be higher (it keeps the highest it has seen).
     this.findings.add(1, { rule: finding.ruleId, severity: finding.severity });
+    // On the consumer's span, which continues (or links to) the trace of the event that tripped the rule.
+    annotateActiveSpan({
+      'latchkey.rule_id': finding.ruleId,
+      'latchkey.isv_id': finding.isvId ?? undefined,
+      'latchkey.resource_id': finding.resourceId ?? undefined,
+      'latchkey.outcome': result.opened ? 'alert-opened' : 'alert-grew',
+    });
     for (const revocation of result.revocations) this.issued.count(revocation.subject, 'revoke', 'automatic');
     // Ids, rule, severity and counts only: the explanation stays in the alert.
     this.logger.log({
