@@ -11,6 +11,7 @@ import {
   createScratchDatabase,
   describeWithInfrastructure,
   eventually,
+  scrapeMetrics,
   testDatabaseUrl,
   testKafkaBrokers,
   type ScratchDatabase,
@@ -90,5 +91,10 @@ describeWithInfrastructure('audit survives a SIGKILL mid-stream (real Kafka, rea
     await eventually(async () => (await storedOf(ids)).distinct === EVENTS, { timeoutMs: 150_000, what: `all ${EVENTS} events stored` });
     expect(await storedOf(ids)).toEqual({ rows: EVENTS, distinct: EVENTS });
     expect(firstBrokenLink(await database.query<StoredChainRow & Record<string, unknown>>('SELECT * FROM audit.events ORDER BY seq'))).toBe(-1);
+    // The restarted audit reports its ingest lag per partition on /metrics (other suites may publish meanwhile: only
+    // that the series are there and sane is asserted, not a value).
+    const lag = (await scrapeMetrics(audit.url)).samples('latchkey_consumer_lag', { group: 'audit.ingest', topic: LatUsedV1.topic });
+    expect(lag.length).toBeGreaterThan(0);
+    for (const sample of lag) expect(sample.value).toBeGreaterThanOrEqual(0);
   }, 300_000);
 });
