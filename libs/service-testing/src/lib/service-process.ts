@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { eventually, testKafkaBrokers } from '@latchkey/testing';
+import { leakWatchReceiver, leakWatchSpans, secretShapeIn } from './leak-watch';
 
 /** swc-node reads the root tsconfig.json (path aliases, decorator metadata) from the working directory, as `npm start` does. */
 const ROOT = resolve(__dirname, '../../../..');
@@ -37,6 +38,7 @@ export interface ServiceProcessOptions {
  */
 export class ServiceProcess {
   private constructor(
+    private readonly name: string,
     /** Where it really listens, e.g. `http://127.0.0.1:41234`. */
     readonly url: string,
     private readonly child: ChildProcess,
@@ -47,6 +49,11 @@ export class ServiceProcess {
   /** Boots `apps/<name>/src/main.ts`; a boot that fails or exits fails with the tail of its output. */
   static async start(name: string, options: ServiceProcessOptions): Promise<ServiceProcess> {
     const port = `LATCHKEY_${name.toUpperCase().replace(/-/g, '_')}_PORT`;
+    // Every process exports its spans to the file's receiver, scanned for secrets at stop, unless the test collects them.
+    const tracing =
+      defaultEnvironment['OTEL_EXPORTER_OTLP_ENDPOINT'] === undefined && options.env['OTEL_EXPORTER_OTLP_ENDPOINT'] === undefined
+        ? { OTEL_EXPORTER_OTLP_ENDPOINT: (await leakWatchReceiver()).endpoint, OTEL_BSP_SCHEDULE_DELAY: '500' }
+        : {};
     const preload = (options.preload ?? []).flatMap((path) => ['-r', path]);
     const child = spawn(process.execPath, ['-r', '@swc-node/register', ...preload, `apps/${name}/src/main.ts`], {
       cwd: ROOT,
@@ -56,6 +63,7 @@ export class ServiceProcess {
         HOME: process.env['HOME'],
         KAFKA_BROKERS: (testKafkaBrokers() ?? []).join(','),
         [port]: '0',
+        ...tracing,
         ...defaultEnvironment,
         ...options.env,
       },
@@ -79,7 +87,7 @@ export class ServiceProcess {
       const url = String(await Promise.race([readyLine, died]));
       // The ready line already waits for every readiness check; /readyz is what a deployment's probe asks.
       await eventually(async () => (await fetch(`${url}/readyz`)).status === 200, { timeoutMs: 10_000, what: `${name} /readyz 200` });
-      return new ServiceProcess(url, child, exited, () => output);
+      return new ServiceProcess(name, url, child, exited, () => output);
     } catch (error) {
       child.kill('SIGKILL');
       await exited;
@@ -103,13 +111,35 @@ export class ServiceProcess {
    * @returns the exit code (0 for a clean shutdown; null when a signal ended it)
    */
   async stop(): Promise<number | null> {
+    let code: number | null;
     if (this.child.exitCode === null && this.child.signalCode === null) {
+      const metrics = await fetch(`${this.url}/metrics`).then(
+        (r) => r.text(),
+        () => '',
+      );
       this.child.kill('SIGTERM');
       const timer = setTimeout(() => this.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-      const code = await this.exited;
+      code = await this.exited;
       clearTimeout(timer);
-      return code;
+      this.assertNothingLeaked(metrics);
+    } else {
+      code = await this.exited;
     }
-    return this.exited;
+    return code;
+  }
+
+  /**
+   * Issue 9's scan, run for every service process of the integration suites: no token, API key or client secret in
+   * what it logged, what its /metrics showed at the end, or any span it exported (flushed on the way out).
+   */
+  private assertNothingLeaked(metrics: string): void {
+    const where: Record<string, string> = { logs: this.output(), metrics };
+    // The file's receiver holds every process's spans; the exit above flushed this one's.
+    const spans = leakWatchSpans();
+    if (spans !== undefined) where['spans'] = spans;
+    for (const [kind, text] of Object.entries(where)) {
+      const found = secretShapeIn(text);
+      if (found !== undefined) throw new Error(`${this.name} put something shaped like a token or key (${found}) in its ${kind}`);
+    }
   }
 }

@@ -23,6 +23,8 @@ export interface OtlpTraceReceiver {
   /** Every request body as received, for scans that nothing secret was exported. */
   readonly rawBodies: () => readonly string[];
   close(): Promise<void>;
+  /** Lets the process exit while it listens (a receiver shared by a whole test file). */
+  unref(): void;
 }
 
 interface OtlpValue {
@@ -101,5 +103,6 @@ export async function startOtlpTraceReceiver(): Promise<OtlpTraceReceiver> {
     spans: () => [...spans],
     rawBodies: () => [...bodies],
     close: () => new Promise<void>((closed) => server.close(() => closed())),
+    unref: () => void server.unref(),
   };
 }
