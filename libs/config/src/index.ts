@@ -22,3 +22,4 @@ export {
   type ServicePortShape,
 } from './lib/service-port.config';
 export { ConfigSliceModule, InjectConfig, configToken, registeredConfigSlices } from './lib/config-slice.module';
+export { CRASH_POINTS, armCrashPoint, crashPoint, envCrashPlan, type Crash, type CrashPlan, type CrashPoint } from './lib/crash-point';

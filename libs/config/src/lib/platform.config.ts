@@ -1,4 +1,5 @@
 import { defineConfigSlice } from './config-slice';
+import { envCrashPlan } from './crash-point';
 import { envBoolean, envEnum, envHostPortList, envInteger, envPostgresUrl, envString, envUrl } from './config-fields';
 
 /** pino's levels, plus `silent`. */
@@ -31,10 +32,13 @@ export const platformConfig = defineConfigSlice('platform', {
   OTEL_EXPORTER_OTLP_ENDPOINT: envUrl(['http:', 'https:'])
     .optional()
     .describe('OTLP/HTTP collector base URL; traces are sent to `<endpoint>/v1/traces`. When unset, no telemetry leaves the process.'),
-  OTEL_SERVICE_NAME: envString()
-    .optional()
-    .describe('Overrides `service.name` on traces; by default it is the name of the service being run.'),
+  OTEL_SERVICE_NAME: envString().optional().describe('Overrides `service.name` on traces; by default it is the name of the service being run.'),
   LATCHKEY_SHUTDOWN_TIMEOUT_MS: envInteger({ min: 1, max: 600_000 })
     .default(10_000)
     .describe('Deadline for a graceful shutdown after SIGTERM/SIGINT; the process exits non-zero when it passes.'),
+  LATCHKEY_CRASH_AT: envCrashPlan()
+    .optional()
+    .describe(
+      'Fault tests only: the process kills itself (SIGKILL) the n-th time it reaches this crash point (`outbox.published-not-marked`, `consumer.handled-not-committed`, `issuer.committed-not-answered`), to prove that a crash in that window loses nothing. Never set it in production.',
+    ),
 });

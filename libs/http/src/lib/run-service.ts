@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import {
+  armCrashPoint,
   ConfigError,
   loadConfig,
   platformConfig,
@@ -94,10 +95,7 @@ export interface RunServiceOptions {
  * prints the error message (no stack) to stderr and exits 1.
  * @returns the handle, or undefined when the service could not start.
  */
-export async function runService(
-  options: RunServiceOptions,
-  runtime: ServiceRuntime = processRuntime(),
-): Promise<ServiceHandle | undefined> {
+export async function runService(options: RunServiceOptions, runtime: ServiceRuntime = processRuntime()): Promise<ServiceHandle | undefined> {
   setServiceName(options.name);
   const fail = (error: unknown): undefined => {
     runtime.stderr(startupFailure(options.name, error));
@@ -109,7 +107,13 @@ export async function runService(
   let handle: ServiceHandle;
   try {
     validateConfig([platformConfig, servicePortConfig(options.name), ...registeredConfigSlices()], runtime.env);
-    shutdownTimeoutMs = loadConfig(platformConfig, runtime.env).LATCHKEY_SHUTDOWN_TIMEOUT_MS;
+    const platform = loadConfig(platformConfig, runtime.env);
+    shutdownTimeoutMs = platform.LATCHKEY_SHUTDOWN_TIMEOUT_MS;
+    if (platform.LATCHKEY_CRASH_AT !== undefined) {
+      const { point, occurrence } = platform.LATCHKEY_CRASH_AT;
+      runtime.stderr(`${options.name}: FAULT TEST: LATCHKEY_CRASH_AT armed, this process kills itself at ${point} (arrival ${occurrence})\n`);
+    }
+    armCrashPoint(platform.LATCHKEY_CRASH_AT);
     handle = await createServiceApp({ name: options.name, module: options.module, env: runtime.env });
   } catch (error) {
     return fail(error);

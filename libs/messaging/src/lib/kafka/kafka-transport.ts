@@ -1,4 +1,5 @@
 import type { Admin, Consumer, IHeaders, Kafka, KafkaMessage } from 'kafkajs';
+import { crashPoint } from '@latchkey/config';
 import {
   DEFAULT_MAX_BATCH_SIZE,
   type ConsumeSpec,
@@ -205,6 +206,7 @@ class KafkaConsumerMember implements ConsumerHandle {
           lagFrom(next);
           // Only now is the handler's effect durable: commit past the chunk (a replay never moves the commit back).
           if (replayBelow === undefined || next > replayBelow) {
+            crashPoint('consumer.handled-not-committed');
             await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next.toString() }]);
           }
           await heartbeat();

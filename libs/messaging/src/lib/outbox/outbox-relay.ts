@@ -1,4 +1,5 @@
 import type { EventEnvelope } from '@latchkey/contracts';
+import { crashPoint } from '@latchkey/config';
 import type { EventBus } from '../event-bus';
 import { messagingGauges } from '../metrics/messaging-gauges';
 import { schemaIdent, type TransactionalSql } from './sql';
@@ -95,6 +96,7 @@ export class OutboxRelay {
             envelope: typeof r.envelope === 'string' ? (JSON.parse(r.envelope) as EventEnvelope) : r.envelope,
           })),
         );
+        crashPoint('outbox.published-not-marked');
         await tx.query(`UPDATE ${this.table} SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => String(r.id))]);
         return rows.length;
       });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { annotateActiveSpan } from '@latchkey/telemetry';
 import { Inject, Injectable } from '@nestjs/common';
 import { RevocationCache } from '@latchkey/access-guards';
-import { InjectConfig, type ConfigOf } from '@latchkey/config';
+import { crashPoint, InjectConfig, type ConfigOf } from '@latchkey/config';
 import { LatIssueDeniedV1, LatIssuedV1, type FeatureFlag } from '@latchkey/contracts';
 import type { Isv } from '@latchkey/issuer/data-access';
 import { OutboxWriter } from '@latchkey/messaging';
@@ -230,6 +230,7 @@ export class IssueLimitedAccessTokenUseCase {
     });
     // The record and the event commit together (grouped with concurrent ones), before the token leaves.
     await this.journal.recordIssuance(record, issued);
+    crashPoint('issuer.committed-not-answered');
     return { token: signed.token, jti: signed.claims.jti, expiresAt };
   }
 
