@@ -1,5 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { DEFAULT_PORTS } from '@latchkey/config';
+import { composeValidator } from './support/compose-schema';
+import { serviceVariables } from './support/config-catalogue';
 import { DEPLOY_ROOT, list, readYaml, record } from './support/deploy-files';
 
 const COMPOSE_FILE = 'compose/compose.yaml';
@@ -27,9 +31,115 @@ function isPinned(image: string): boolean {
   return tag !== undefined && tag !== 'latest' && !/^(stable|main|master|edge|nightly)$/.test(tag);
 }
 
+const OBSERVABILITY = ['grafana', 'jaeger', 'otel-collector', 'prometheus'];
+const LATCHKEY = Object.keys(DEFAULT_PORTS);
+const SECRET = /(_KEY|_SECRET|PASSWORD)$/;
+
+/** `${NAME:?message}`, `${NAME:-default}` or `${NAME}` references in a value. */
+function references(value: string): { name: string; required: boolean }[] {
+  return [...value.matchAll(/\$\{([A-Z0-9_]+)(:?[?-][^}]*)?\}/g)].map((m) => ({ name: m[1], required: !(m[2] ?? '').includes('-') }));
+}
+
+function environment(service: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(record(record(services[service])['environment'])).map(([k, v]) => [k, String(v)]));
+}
+
+/** The variables generate-env.js writes into .env, and their values. */
+function generatedEnv(): Record<string, string> {
+  const out = execFileSync(process.execPath, [join(DEPLOY_ROOT, 'compose/generate-env.js'), '--format', 'json'], { encoding: 'utf8' });
+  return JSON.parse(out) as Record<string, string>;
+}
+
 describe('compose file (deploy/compose/compose.yaml)', () => {
-  it('runs the observability stack', () => {
-    expect(Object.keys(services).sort()).toEqual(['grafana', 'jaeger', 'otel-collector', 'prometheus']);
+  const schemaProblems = composeValidator();
+
+  it('is valid against the Compose Specification schema', () => {
+    expect(schemaProblems(compose)).toEqual([]);
+  });
+
+  it('runs the observability stack, Kafka, PostgreSQL, the topic one-shot and every service', () => {
+    expect(Object.keys(services).sort()).toEqual([...OBSERVABILITY, 'kafka', 'kafka-topics', 'postgres', ...LATCHKEY].sort());
+  });
+
+  it('starts only the observability stack without the platform profile (services on the host, docs/OPERATIONS.md)', () => {
+    for (const name of Object.keys(services)) {
+      expect([name, list(record(services[name])['profiles'])]).toEqual([name, OBSERVABILITY.includes(name) ? [] : ['platform']]);
+    }
+  });
+
+  describe.each(LATCHKEY)('service %s', (name) => {
+    const service = record(services[name]);
+
+    it('runs from the repository image, named by its command, hardened like the Kubernetes pods', () => {
+      const build = record(service['build']);
+      expect(existsSync(join(DEPLOY_ROOT, 'compose', String(build['context']), String(build['dockerfile'] ?? 'Dockerfile')))).toBe(true);
+      expect(join(DEPLOY_ROOT, 'compose', String(build['context']))).toBe(join(DEPLOY_ROOT, '..'));
+      expect(service['command']).toEqual([name]);
+      expect(service['read_only']).toBe(true);
+      expect(list(service['tmpfs']).some((t) => String(t).startsWith('/tmp'))).toBe(true);
+      expect(service['cap_drop']).toEqual(['ALL']);
+      expect(list(service['ports'])).toEqual([
+        `127.0.0.1:${DEFAULT_PORTS[name as keyof typeof DEFAULT_PORTS]}:${DEFAULT_PORTS[name as keyof typeof DEFAULT_PORTS]}`,
+      ]);
+    });
+
+    it('waits for PostgreSQL to be healthy and the topics to exist', () => {
+      const dependsOn = record(service['depends_on']);
+      expect(record(dependsOn['postgres'])['condition']).toBe('service_healthy');
+      expect(record(dependsOn['kafka-topics'])['condition']).toBe('service_completed_successfully');
+    });
+
+    it('sets only variables the services read, and reaches Kafka, PostgreSQL and the collector of this file', () => {
+      const env = environment(name);
+      expect(Object.keys(env).filter((k) => !serviceVariables().has(k))).toEqual([]);
+      expect(env['KAFKA_BROKERS']).toBe('kafka:9092');
+      expect(env['DATABASE_URL']).toMatch(/^postgres:\/\/latchkey:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/latchkey$/);
+      expect(env['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector:4318');
+    });
+
+    it('takes every secret from the environment (.env), never a value written here', () => {
+      for (const [key, value] of Object.entries(environment(name)).filter(([k]) => SECRET.test(k))) {
+        expect([key, value]).toEqual([key, expect.stringMatching(/^\$\{[A-Z0-9_]+:\?[^}]+\}$/)]);
+      }
+    });
+  });
+
+  it('names the same party with the same URL (issuer, exchange)', () => {
+    const all = Object.assign({}, ...LATCHKEY.map(environment)) as Record<string, string>;
+    for (const key of ['LATCHKEY_LAT_ISSUER', 'LATCHKEY_AUDIT_FEED_ISSUER', 'LATCHKEY_ABUSE_ISSUER'])
+      expect([key, all[key]]).toEqual([key, all['LATCHKEY_ISSUER_URL']]);
+    expect(all['LATCHKEY_RBAC_EXCHANGE_ISSUER']).toBe(all['LATCHKEY_EXCHANGE_URL']);
+  });
+
+  it('requires only variables that generate-env.js writes into .env, each well-formed', () => {
+    const generated = generatedEnv();
+    const required = Object.values(services).flatMap((s) =>
+      Object.values(record(record(s)['environment'])).flatMap((v) =>
+        references(String(v))
+          .filter((r) => r.required)
+          .map((r) => r.name),
+      ),
+    );
+    expect([...new Set(required)].filter((name) => !(name in generated))).toEqual([]);
+    expect(Buffer.from(generated['LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY'], 'base64')).toHaveLength(32);
+    expect(Buffer.from(generated['LATCHKEY_ISSUER_KEY_DIGEST_SECRET'], 'base64')).toHaveLength(32);
+    expect(JSON.parse(generated['LATCHKEY_EXCHANGE_SIGNING_KEY'])).toMatchObject({ kty: 'EC', crv: 'P-256', d: expect.any(String) });
+    expect(JSON.parse(generated['LATCHKEY_AUDIT_SIGNING_KEY'])).toMatchObject({ kty: 'OKP', crv: 'Ed25519', d: expect.any(String) });
+    for (const [key, value] of Object.entries(generated).filter(([k]) => k.endsWith('_OPERATOR_KEY')))
+      expect([key, value.length >= 32]).toEqual([key, true]);
+    expect(generatedEnv()['LATCHKEY_RBAC_OPERATOR_KEY']).not.toBe(generated['LATCHKEY_RBAC_OPERATOR_KEY']);
+  });
+
+  it('creates the topics once Kafka is healthy, with the Kubernetes Job’s script and list, and lets no produce create one', () => {
+    const oneShot = record(services['kafka-topics']);
+    expect(record(record(oneShot['depends_on'])['kafka'])['condition']).toBe('service_healthy');
+    expect(
+      mounts('kafka-topics')
+        .map((m) => m.source)
+        .sort(),
+    ).toEqual(['../k8s/base/kafka-topics/create-topics.sh', '../k8s/base/kafka-topics/topics.conf']);
+    expect(record(record(services['kafka'])['environment'])['KAFKA_AUTO_CREATE_TOPICS_ENABLE']).toBe('false');
+    expect(record(services['kafka'])['image']).toBe(oneShot['image']);
   });
 
   it.each(Object.keys(services))('pins the image of %s', (service) => {
@@ -59,13 +169,15 @@ describe('compose file (deploy/compose/compose.yaml)', () => {
     expect(list(collector['ports'])).toContain('127.0.0.1:4318:4318');
   });
 
-  it('gives Prometheus its configuration and the rule file at the path prometheus.yml loads', () => {
+  it('gives Prometheus both configurations (host or platform), and the rule file at the path they load', () => {
     const prometheus = record(services['prometheus']);
     const byTarget = new Map(mounts('prometheus').map((m) => [m.target, m.source]));
-    expect(list(prometheus['command'])).toContain('--config.file=/etc/prometheus/prometheus.yml');
-    expect(byTarget.get('/etc/prometheus/prometheus.yml')).toBe('../prometheus/prometheus.yml');
-    for (const ruleFile of list(record(readYaml('prometheus/prometheus.yml'))['rule_files'])) {
-      expect(byTarget.get(String(ruleFile))).toBe('../prometheus/alerts.yml');
+    expect(list(prometheus['command'])).toContain('--config.file=/etc/prometheus/${LATCHKEY_PROMETHEUS_CONFIG:-prometheus.yml}');
+    for (const config of ['prometheus.yml', 'prometheus.platform.yml']) {
+      expect(byTarget.get(`/etc/prometheus/${config}`)).toBe(`../prometheus/${config}`);
+      for (const ruleFile of list(record(readYaml(`prometheus/${config}`))['rule_files'])) {
+        expect(byTarget.get(String(ruleFile))).toBe('../prometheus/alerts.yml');
+      }
     }
     // The services run on the host for now: Linux needs the name mapped (Docker Desktop has it).
     expect(list(prometheus['extra_hosts'])).toContain('host.docker.internal:host-gateway');
@@ -86,6 +198,21 @@ describe('compose file (deploy/compose/compose.yaml)', () => {
     for (const datasource of list(record(readYaml('grafana/provisioning/datasources/datasources.yaml'))['datasources'])) {
       expect(Object.keys(services)).toContain(new URL(String(record(datasource)['url'])).hostname);
     }
+  });
+
+  describe('the schema check itself', () => {
+    it('reports an unknown service key, a bad depends_on condition and a bad duration', () => {
+      const broken = {
+        services: {
+          a: { image: 'x:1', restart_policy: 'always', depends_on: { b: { condition: 'service_ready' } }, healthcheck: { interval: '5 seconds' } },
+          b: { image: 'x:1' },
+        },
+      };
+      const problems = schemaProblems(broken).join('\n');
+      expect(problems).toMatch(/\/services\/a must NOT have additional properties/);
+      expect(problems).toMatch(/condition must be equal to one of the allowed values/);
+      expect(problems).toMatch(/interval must match format "duration"/);
+    });
   });
 
   describe('the pin check itself', () => {

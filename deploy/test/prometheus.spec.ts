@@ -20,6 +20,26 @@ describe('Prometheus configuration (deploy/prometheus)', () => {
     expect(targets.sort()).toEqual(expected.sort());
   });
 
+  it('has a platform twin (compose profile platform) that scrapes the compose services by name and is otherwise the same', () => {
+    const platform = record(readYaml('prometheus/prometheus.platform.yml'));
+    const job = list(platform['scrape_configs'])
+      .map(record)
+      .find((c) => c['job_name'] === 'latchkey');
+    const targets = list(job?.['static_configs']).flatMap((c) =>
+      list(record(c)['targets']).map((target) => [String(record(record(c)['labels'])['component']), String(target)] as const),
+    );
+    const expected = Object.entries(DEFAULT_PORTS).map(([service, port]) => [service, `${service}:${port}`] as const);
+    expect(targets.sort()).toEqual(expected.sort());
+    const withoutTargets = (config: Record<string, unknown>): unknown => ({
+      ...config,
+      scrape_configs: list(config['scrape_configs']).map((c) => ({
+        ...record(c),
+        static_configs: record(c)['job_name'] === 'latchkey' ? [] : record(c)['static_configs'],
+      })),
+    });
+    expect(withoutTargets(platform)).toEqual(withoutTargets(prometheus));
+  });
+
   it('loads the alert rules', () => {
     expect(prometheus['rule_files']).toEqual(['/etc/prometheus/alerts.yml']);
   });

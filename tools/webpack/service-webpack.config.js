@@ -14,6 +14,11 @@ module.exports = function serviceWebpackConfig(service) {
         target: 'node',
         compiler: 'tsc',
         main: './src/main.ts',
+        // Kafka events are produced on a worker thread (libs/messaging producer-thread.ts), which loads
+        // producer-thread.worker.js from beside main.js when it exists: bundle it as an entry of its own.
+        additionalEntryPoints: [
+          { entryName: 'producer-thread.worker', entryPath: join(__dirname, '../../libs/messaging/src/lib/kafka/producer-thread.worker.ts') },
+        ],
         tsConfig: './tsconfig.app.json',
         optimization: false,
         outputHashing: 'none',

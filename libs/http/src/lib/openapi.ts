@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance } from 'fastify';
@@ -12,6 +12,13 @@ const UI_ASSETS: Readonly<Record<string, string>> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
   'swagger-ui-bundle.js': 'application/javascript; charset=utf-8',
 };
+
+/** The folder of swagger-ui-dist's files (its absolute-path module, without loading the 1.5 MB UI bundle into the process). */
+function swaggerUiAssetsDir(): string {
+  // A CommonJS module without types; node_modules stay external in the bundles, so this require runs at run time.
+  const getAbsoluteFSPath = require('swagger-ui-dist/absolute-path.js') as () => string;
+  return getAbsoluteFSPath();
+}
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -30,7 +37,8 @@ export function setupOpenApi(app: NestFastifyApplication, name: string): void {
   SwaggerModule.setup(OPENAPI_UI_PATH, app, document, { ui: false, raw: ['json'], jsonDocumentUrl: OPENAPI_JSON_PATH });
 
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
-  const assetsDir = dirname(require.resolve('swagger-ui-dist/package.json'));
+  // Asked of swagger-ui-dist itself: webpack rewrites `require.resolve` into a module id in the service bundles.
+  const assetsDir = swaggerUiAssetsDir();
   const cache = new Map<string, Buffer>();
   for (const [file, contentType] of Object.entries(UI_ASSETS)) {
     fastify.get(`${OPENAPI_UI_PATH}/${file}`, async (_request, reply) => {

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'deploy:integration',
+  preset: '../jest.integration.preset.js',
+};
