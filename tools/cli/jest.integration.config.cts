@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'cli:integration',
+  preset: '../../jest.integration.preset.js',
+};
