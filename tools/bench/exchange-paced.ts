@@ -27,8 +27,8 @@ export interface PacedOptions {
   readonly connections: number;
   /** The i-th request (from 0). */
   readonly next: (i: number) => PacedRequest;
-  /** Called with each answer's status and body (e.g. to count or check them). */
-  readonly onAnswer?: (status: number, body: string) => void;
+  /** Called with each answer's status and body (e.g. to count or check them), the request's index and its latency from when it was due (ms). */
+  readonly onAnswer?: (status: number, body: string, i: number, latencyMs: number) => void;
 }
 
 export interface PacedResult {
@@ -138,7 +138,7 @@ export function runPaced(options: PacedOptions): Promise<PacedResult> {
             answered += 1;
             const status = res.statusCode ?? 0;
             statuses.set(status, (statuses.get(status) ?? 0) + 1);
-            options.onAnswer?.(status, Buffer.concat(chunks).toString());
+            options.onAnswer?.(status, Buffer.concat(chunks).toString(), i, lastAnswerAt - due);
             settle();
           });
         },

@@ -74,10 +74,20 @@ export class FaceApiProcess {
     return this.ready.url;
   }
 
+  /** The child's process id (to read its resident memory from /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   /** The face-api's CPU time so far: all its threads, and its main thread alone (µs); its event loop's busy and idle time (ms). */
   async cpu(): Promise<FaceApiCpu> {
     const reply = await this.ask({ kind: 'cpu' }, 'cpu');
-    return { micros: reply.userMicros + reply.systemMicros, mainThreadMicros: reply.mainThreadMicros, loopActiveMs: reply.loopActiveMs, loopIdleMs: reply.loopIdleMs };
+    return {
+      micros: reply.userMicros + reply.systemMicros,
+      mainThreadMicros: reply.mainThreadMicros,
+      loopActiveMs: reply.loopActiveMs,
+      loopIdleMs: reply.loopIdleMs,
+    };
   }
 
   async counts(): Promise<PublisherCounts> {

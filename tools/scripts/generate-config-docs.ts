@@ -19,6 +19,7 @@ import {
 import { auditConfig } from '@latchkey/audit/feature';
 import { entraConfig, exchangeAdminConfig, exchangeTokensConfig, gatewayConfig } from '@latchkey/exchange/feature';
 import { faceApiConfig } from '@latchkey/face-api/feature';
+import { loadSheddingConfig } from '@latchkey/http';
 import { issuerConfig } from '@latchkey/issuer/feature';
 import { rbacConfig } from '@latchkey/rbac/feature';
 import { spoolConfig } from '@latchkey/messaging';
@@ -32,6 +33,7 @@ const SLICES: readonly ConfigSlice[] = [
   ...Object.keys(DEFAULT_PORTS).map((service) => servicePortConfig(service)),
   issuerConfig,
   faceApiConfig,
+  loadSheddingConfig,
   limitedAccessConfig,
   rbacGuardConfig,
   spoolConfig,

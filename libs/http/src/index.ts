@@ -15,13 +15,21 @@ export {
   type ReadinessResult,
 } from './lib/health/readiness.registry';
 export { HTTP_ERROR_CODES, isHttpErrorCode, type HttpErrorCode } from './lib/errors/http-error-codes';
-export {
-  ErrorMappingRegistry,
-  type ErrorMappingTable,
-  type ErrorWireMapping,
-} from './lib/errors/error-mapping.registry';
+export { ErrorMappingRegistry, type ErrorMappingTable, type ErrorWireMapping } from './lib/errors/error-mapping.registry';
 export type { AzureErrorBody } from './lib/errors/azure-wire';
 export type { OAuthErrorBody, OAuthErrorCode } from './lib/errors/oauth-wire';
 export { WireFormat, wireFamilyOf, WIRE_FORMAT_KEY, OAUTH_ROUTE_PREFIX, type WireFamily } from './lib/errors/wire-format.decorator';
 export { LatchkeyExceptionFilter } from './lib/errors/latchkey-exception.filter';
 export { REDACTED_LOG_PATHS, httpLoggerOptions } from './lib/logging/http-logger.options';
+export { loadSheddingConfig, type LoadSheddingConfig } from './lib/shedding/load-shedding.config';
+export { LoadSheddingModule, LoadSheddingPolicy } from './lib/shedding/load-shedding.module';
+export {
+  deferLoadShedding,
+  installLoadShedding,
+  EVENT_LOOP_SAMPLE_MS,
+  type DeferredLoadShedding,
+  type LoadSheddingDeps,
+} from './lib/shedding/install-load-shedding';
+export { LoadShedder, type LoadShedderLimits, type ShedReason } from './lib/shedding/load-shedder';
+export { nodeEventLoopMonitor, type EventLoopMonitor, type EventLoopSample } from './lib/shedding/event-loop-monitor';
+export { shedResponse, SHED_INNER_CODE, type ShedResponse } from './lib/shedding/shed-response';

@@ -14,6 +14,8 @@ import { registerPlatformReadiness } from './health/platform-readiness';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { HttpPlatformModule } from './http-platform.module';
 import { setupOpenApi } from './openapi';
+import { deferLoadShedding } from './shedding/install-load-shedding';
+import { LoadSheddingPolicy } from './shedding/load-shedding.module';
 
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -79,6 +81,10 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     genReqId: () => randomUUID(),
     return503OnClosing: true,
   });
+  // Before the app is created, so these run ahead of Nest's middleware (request logging included): a refusal
+  // from the shedding hook still names its request id, and costs no log line or middleware (deferLoadShedding).
+  exposeRequestIdentity(adapter);
+  const shedding = deferLoadShedding(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     HttpPlatformModule.forService({
       name: options.name,
@@ -97,7 +103,8 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     app.useLogger(app.get(Logger));
     app.flushLogs();
     registerPlatformReadiness(app, app.get(ReadinessRegistry));
-    exposeRequestIdentity(adapter);
+    const sheddingPolicy = sheddingPolicyOf(app);
+    if (sheddingPolicy !== undefined) shedding.arm(sheddingPolicy.config);
     registerBodyParsers(app, bodyLimit);
     setupOpenApi(app, options.name);
     await app.listen({ port, host });
@@ -132,6 +139,16 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
       return closing;
     },
   };
+}
+
+/** The policy of a service module that imported LoadSheddingModule, if it did. */
+function sheddingPolicyOf(app: NestFastifyApplication): LoadSheddingPolicy | undefined {
+  try {
+    return app.get(LoadSheddingPolicy, { strict: false });
+  } catch {
+    // Nest has no "get if present": an unknown provider throws, which here only means "does not shed".
+    return undefined;
+  }
 }
 
 /**

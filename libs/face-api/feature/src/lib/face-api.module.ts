@@ -3,7 +3,7 @@ import { GATED_RESOURCE_RESOLVER, LimitedAccessModule, OperatorKeyModule, type O
 import { ConfigSliceModule } from '@latchkey/config';
 import type { FaceAdminErrorCode } from '@latchkey/contracts';
 import { ClientResourceRepository, FACE_API_MIGRATIONS, FACE_API_SCHEMA } from '@latchkey/face-api/data-access';
-import { ErrorMappingRegistry } from '@latchkey/http';
+import { ErrorMappingRegistry, LoadSheddingModule } from '@latchkey/http';
 import { MessagingModule, SpoolModule } from '@latchkey/messaging';
 import { Database, PersistenceModule } from '@latchkey/persistence';
 import { ClientResourceAdminController } from './admin/client-resource-admin.controller';
@@ -33,6 +33,8 @@ import { SeedDemoClientResourceUseCase } from './seed-demo-client-resource.use-c
 @Module({
   imports: [
     ConfigSliceModule.forSlice(faceApiConfig),
+    // Early global shedding: an overloaded instance answers 503 + Retry-After before verifying or recording anything.
+    LoadSheddingModule,
     PersistenceModule.forService({ schema: FACE_API_SCHEMA, migrationsFolder: FACE_API_MIGRATIONS }),
     MessagingModule.forService({ service: 'face-api', outbox: { schema: FACE_API_SCHEMA, database: Database } }),
     // The admin API's operators: internal access tokens of the exchange, permissions decided by the rbac service.

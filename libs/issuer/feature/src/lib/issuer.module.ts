@@ -2,7 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { OperatorKeyModule, RevocationModule, type OperatorKeyCodes, RbacGuardModule } from '@latchkey/access-guards';
 import type { IssuerAdminErrorCode } from '@latchkey/contracts';
 import { ConfigSliceModule } from '@latchkey/config';
-import { ErrorMappingRegistry } from '@latchkey/http';
+import { ErrorMappingRegistry, LoadSheddingModule } from '@latchkey/http';
 import {
   IssuanceRepository,
   IsvRepository,
@@ -51,6 +51,8 @@ import { SeedDemoIsvUseCase } from './seed-demo-isv.use-case';
 @Module({
   imports: [
     ConfigSliceModule.forSlice(issuerConfig),
+    // Early global shedding (503 + Retry-After) in front of the per-ISV rate limit (429): docs/ISSUER.md.
+    LoadSheddingModule,
     PersistenceModule.forService({ schema: ISSUER_SCHEMA, migrationsFolder: ISSUER_MIGRATIONS }),
     MessagingModule.forService({ service: 'issuer', outbox: { schema: ISSUER_SCHEMA, database: Database } }),
     // The admin API's operators: internal access tokens of the exchange, permissions decided by the rbac service.

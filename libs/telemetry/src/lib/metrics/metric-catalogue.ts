@@ -113,6 +113,13 @@ export const METRICS = define({
     description: 'Fetches of a signing key set (issuer, exchange or Entra JWKS), by source and outcome (ok | failed)',
     labels: ['source', 'outcome'],
   },
+  shedRequests: {
+    name: 'latchkey.http.shed_requests',
+    kind: 'counter',
+    description:
+      'Requests refused with 503 before any work because the instance was overloaded (early load shedding), by reason (in-flight | event-loop-delay | event-loop-utilization)',
+    labels: ['reason'],
+  },
 });
 
 export type MetricKey = keyof typeof METRICS;
