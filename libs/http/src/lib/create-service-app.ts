@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DynamicModule, Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { currentTraceparent } from '@latchkey/telemetry';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, loadServicePort, platformConfig, type Env } from '@latchkey/config';
@@ -143,12 +143,9 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
 
 /** The policy of a service module that imported LoadSheddingModule, if it did. */
 function sheddingPolicyOf(app: NestFastifyApplication): LoadSheddingPolicy | undefined {
-  try {
-    return app.get(LoadSheddingPolicy, { strict: false });
-  } catch {
-    // Nest has no "get if present": an unknown provider throws, which here only means "does not shed".
-    return undefined;
-  }
+  // Asked of the module graph first: Nest's app.get of an unknown provider logs an error before it throws.
+  const imported = [...app.get(ModulesContainer).values()].some((module) => module.providers.has(LoadSheddingPolicy));
+  return imported ? app.get(LoadSheddingPolicy, { strict: false }) : undefined;
 }
 
 /**

@@ -41,6 +41,13 @@ export class PostgresDatabase extends Database {
     const pool = new Pool({ connectionString: url, max: options.maxConnections ?? 10 });
     // Without a listener, a server-side disconnect of an idle client crashes the process.
     pool.on('error', (error) => options.log?.error?.('idle PostgreSQL connection failed', error));
+    // The pool's listener covers idle clients only. A checked-out client (a transaction, drizzle's or ours) whose
+    // connection drops between two queries emits 'error' with nobody listening, and Node ends the process: the
+    // fault suite's PostgreSQL outage killed the issuer that way. Its next query fails (and a failed client is
+    // destroyed on release), which is where the error belongs.
+    pool.on('connect', (client) => {
+      client.on('error', (error) => options.log?.error?.('PostgreSQL connection failed', error));
+    });
     return new PostgresDatabase(pool, options);
   }
 
