@@ -17,7 +17,7 @@ import {
   type ScratchDatabase,
 } from '@latchkey/testing';
 import { generateSigningKey } from '@latchkey/tokens';
-import { AuditProcess } from './support/audit-process';
+import { AuditProcess } from '@latchkey/service-testing';
 
 const EVENTS = 600;
 const BATCH = 20;

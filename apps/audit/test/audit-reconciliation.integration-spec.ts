@@ -3,56 +3,32 @@ import { findSecretShapes, readEvidenceFromDatabase, verifyAuditLog } from '@lat
 import { LatIssuedV1, LatIssueDeniedV1, LatUsedV1 } from '@latchkey/contracts';
 import { openDatabase, type Database } from '@latchkey/persistence';
 import {
+  AuditProcess,
   createServiceWorkspace,
+  deniedKey,
+  discrepancies,
   FaceApiProcess,
   IssuerProcess,
+  issuedKey,
+  NO_DISCREPANCIES as NONE,
+  runBurst,
+  storedKeys as storedOf,
   useOwnKafka,
+  usedKey,
+  type BurstIsv,
+  type ClientLedger,
   type ClientResource,
   type OwnKafka,
   type ServiceWorkspace,
+  type StoredEvent,
 } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
 import { generateSigningKey, type PublicJwks } from '@latchkey/tokens';
-import { AuditProcess } from './support/audit-process';
-import { runBurst, type BurstIsv, type ClientLedger } from './support/reconciliation-burst';
 
 const ISSUER_URL = 'https://sts.reconciliation.test';
 const AUDIT_URL = 'https://audit.reconciliation.test';
 const ISSUANCES = 300;
 const CONCURRENCY = 24;
-
-/** A stored row of the platform events the burst caused (the columns the reconciliation reads). */
-type StoredEvent = {
-  event_id: string;
-  type: string;
-  data: Record<string, unknown>;
-};
-
-/** How often each key occurs in `keys`. */
-function tally(keys: readonly string[]): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return counts;
-}
-
-/** Where the store departs from what the clients were told: keys missing, stored more often than expected, or unexpected. */
-function discrepancies(expected: readonly string[], stored: readonly string[]): { missing: string[]; duplicated: string[]; unexpected: string[] } {
-  const want = tally(expected);
-  const have = tally(stored);
-  return {
-    missing: [...want.keys()].filter((key) => !have.has(key)),
-    duplicated: [...have].filter(([key, n]) => n > (want.get(key) ?? n)).map(([key, n]) => `${key} ×${n}`),
-    unexpected: [...have.keys()].filter((key) => !want.has(key)),
-  };
-}
-const NONE = { missing: [], duplicated: [], unexpected: [] };
-
-const issuedKey = (d: Record<string, unknown>) =>
-  `${String(d['jti'])} ${String(d['isvId'])} ${String(d['resourceId'])} ${[...(d['features'] as string[])].sort().join(',')}`;
-const usedKey = (d: Record<string, unknown>) =>
-  `${String(d['jti'])} ${String(d['traceId'])} ${String(d['isvId'])} ${String(d['resourceId'])} ${String(d['operation'])} ${String(d['feature'])}`;
-const deniedKey = (d: Record<string, unknown>) =>
-  `${String(d['isvId'])} ${String(d['resourceId'])} ${[...(d['requestedFeatures'] as string[])].sort().join(',')} ${String(d['reason'])}`;
 
 /**
  * The issue's reconciliation case, end to end as deployed: the issuer, the face-api and the audit service each in
@@ -125,9 +101,6 @@ describeWithInfrastructure(
       used: ledger.served.map((s) => usedKey(s)),
       denied: ledger.refusedIssuances.map((r) => deniedKey({ ...r, reason: 'ISSUER.FEATURE_NOT_GRANTED' })),
     });
-    const storedOf = (rows: readonly StoredEvent[], type: string, key: (d: Record<string, unknown>) => string) =>
-      rows.filter((r) => r.type === type).map((r) => key(r.data));
-
     it('stores one lat.issued per token received, one lat.used per gated request served, one lat.issue-denied per refusal, and nothing else', async () => {
       const ledger = await runBurst(issuer, face, { isvs, doors, issuances: ISSUANCES, concurrency: CONCURRENCY });
       expect(ledger.surprises).toEqual([]);

@@ -18,3 +18,16 @@ export { FaceApiProcess } from './lib/face-api-process';
 export { useOwnKafka, type OwnKafka } from './lib/own-kafka';
 export { AbuseDetectorProcess, type DetectorAnswer, type ListedAlert } from './lib/abuse-detector-process';
 export { innerErrorCode, misuseUntilRevoked, type MisuseToRefusal } from './lib/misuse';
+export { AuditProcess } from './lib/audit-process';
+export { runBurst, payloadOf, nth, operationFor, operationOutside, type BurstIsv, type ClientLedger } from './lib/reconciliation-burst';
+export {
+  discrepancies,
+  tally,
+  issuedKey,
+  usedKey,
+  deniedKey,
+  storedKeys,
+  NO_DISCREPANCIES,
+  type Discrepancies,
+  type StoredEvent,
+} from './lib/reconciliation';

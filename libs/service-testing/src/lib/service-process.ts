@@ -100,6 +100,11 @@ export class ServiceProcess {
     return this.output();
   }
 
+  /** Resolves with the exit code once the process has ended, whatever ended it (a signal, a crash point, a failure). */
+  whenExited(): Promise<number | null> {
+    return this.exited;
+  }
+
   /** SIGKILL: the process ends at once, mid-transaction or mid-batch, as a crashed pod does. */
   async kill(): Promise<void> {
     this.child.kill('SIGKILL');

@@ -97,8 +97,18 @@ export function spawnBroker(jarDir: string, propsFile: string, logFile: string, 
   try {
     return spawn(
       'java',
-      ['-Xms256m', '-Xmx512m', '-XX:+UseSerialGC', '-XX:+ExitOnOutOfMemoryError', '-Djava.awt.headless=true',
-        `-Dlog4j2.configurationFile=${log4j}`, '-cp', join(jarDir, '*'), 'kafka.Kafka', propsFile],
+      [
+        '-Xms256m',
+        '-Xmx512m',
+        '-XX:+UseSerialGC',
+        '-XX:+ExitOnOutOfMemoryError',
+        '-Djava.awt.headless=true',
+        `-Dlog4j2.configurationFile=${log4j}`,
+        '-cp',
+        join(jarDir, '*'),
+        'kafka.Kafka',
+        propsFile,
+      ],
       { detached, stdio: ['ignore', fd, fd] },
     );
   } finally {
@@ -158,8 +168,7 @@ export async function waitForReady(child: ChildProcess, port: number, logFile: s
     // The root cause sits mid-log, above the shutdown noise that the tail shows.
     const causes = [...new Set(text.split('\n').filter((l) => / (ERROR|FATAL) |^Caused by/.test(l)))];
     return new Error(
-      `Kafka broker on ${HOST}:${port} ${why}.\n${causes.slice(0, 4).join('\n')}\n` +
-        `--- last lines of ${logFile} ---\n${tail(text, 25)}`,
+      `Kafka broker on ${HOST}:${port} ${why}.\n${causes.slice(0, 4).join('\n')}\n` + `--- last lines of ${logFile} ---\n${tail(text, 25)}`,
     );
   };
   for (;;) {
@@ -278,10 +287,33 @@ export class KafkaBroker {
     await this.halt();
   }
 
+  /**
+   * SIGKILL, as a crashed node or an OOM-killed pod: no controlled shutdown, no flush, no leader handover. Keeps
+   * its ports and data, so `resume()` (or `restart()`) starts it again where it was, through log recovery.
+   */
+  async kill(): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
+    const pid = this.child?.pid;
+    this.child = undefined;
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      return; // already gone
+    }
+    // SIGKILL cannot be caught; the deadline only guards against a pid that never reports gone.
+    const deadline = Date.now() + STOP_TIMEOUT_MS;
+    while (isAlive(pid) && Date.now() < deadline) await sleep(50);
+  }
+
+  /** True while the broker's JVM runs (false after pause() or kill(), until resume()). */
+  get running(): boolean {
+    return this.child !== undefined;
+  }
+
   /** Brings a paused broker back on the same ports and data; a no-op while it runs. */
   async resume(): Promise<void> {
     if (this.child) return;
     await this.launch();
   }
 }
-

@@ -1,13 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { FeatureFlag } from '@latchkey/contracts';
-import {
-  GATED,
-  type ClientResource,
-  type FaceApiProcess,
-  type GatedOperation,
-  type IssuerProcess,
-  type OnboardedIsv,
-} from '@latchkey/service-testing';
+import { GATED, type ClientResource, type GatedOperation } from './face-api-client';
+import type { FaceApiProcess } from './face-api-process';
+import type { IssuerProcess, OnboardedIsv } from './issuer-process';
 
 /** An ISV onboarded for the burst, with the flags the operator granted it. */
 export interface BurstIsv extends OnboardedIsv {
@@ -29,7 +24,7 @@ export interface ClientLedger {
 }
 
 /** The claims a client can read from its token without verifying it: enough to know its `jti`. */
-function payloadOf(token: string): { jti: string; aud: string; features?: string[] } {
+export function payloadOf(token: string): { jti: string; aud: string; features?: string[] } {
   const [, payload] = token.split('.');
   return JSON.parse(Buffer.from(payload ?? '', 'base64url').toString('utf8')) as { jti: string; aud: string };
 }
@@ -46,21 +41,21 @@ async function inParallel(tasks: readonly (() => Promise<void>)[], limit: number
 const OPERATIONS = Object.keys(GATED) as GatedOperation[];
 
 /** The `i`-th of `list`, round the list. */
-function nth<T>(list: readonly T[], i: number): T {
+export function nth<T>(list: readonly T[], i: number): T {
   const item = list[i % list.length];
   if (item === undefined) throw new Error('the burst needs at least one of each');
   return item;
 }
 
 /** The gated operation of a feature the given ones leave out: there is one, since no ISV is granted every gated flag. */
-function operationOutside(features: readonly FeatureFlag[]): GatedOperation {
+export function operationOutside(features: readonly FeatureFlag[]): GatedOperation {
   const outside = OPERATIONS.find((op) => !features.includes(GATED[op].feature));
   if (outside === undefined) throw new Error(`${features.join(', ')} cover every gated operation: nothing to refuse`);
   return outside;
 }
 
 /** The gated operation that requires `feature`. */
-const operationFor = (feature: FeatureFlag): GatedOperation =>
+export const operationFor = (feature: FeatureFlag): GatedOperation =>
   nth(
     OPERATIONS.filter((op) => GATED[op].feature === feature),
     0,

@@ -1,4 +1,4 @@
-import { ServiceProcess } from '@latchkey/service-testing';
+import { ServiceProcess } from './service-process';
 
 /**
  * The audit service as deployed, in a process of its own, so a test can SIGKILL it mid-stream: no shutdown hook

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'faults:integration',
+  preset: '../jest.integration.preset.js',
+};
