@@ -59,7 +59,12 @@ export async function runStandalone(): Promise<void> {
     });
     // Variables the user set are kept (a deployment-like setup may point the services elsewhere); the welcome text
     // names those that change what it says (the gateway's upstreams, the identity provider the exchange trusts).
-    const ports = { exchange: loadServicePort('exchange'), rbac: loadServicePort('rbac'), testapi: loadServicePort('testapi') };
+    const ports = {
+      exchange: loadServicePort('exchange'),
+      rbac: loadServicePort('rbac'),
+      testapi: loadServicePort('testapi'),
+      audit: loadServicePort('audit'),
+    };
     let keptVariables: string[] = supplyUnsetVariables(serviceAddresses(config.LATCHKEY_HOST, ports)).filter(
       (name) => name === 'LATCHKEY_EXCHANGE_UPSTREAMS',
     );

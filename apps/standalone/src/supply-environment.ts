@@ -21,14 +21,15 @@ export const SAMPLE_API = { name: 'testapi', audience: 'api://latchkey-testapi' 
 /**
  * The variables through which the in-process services find one another, from the ports they are given: the
  * exchange's `iss` (tokens are checked against it, and its keys fetched beside it) and the rbac service's
- * decision API, both used by every service's admin API guard, and the gateway's upstream `testapi` (the
- * in-process sample API, `GET|POST /testapi`). Their defaults name the default ports, so without these a
+ * decision API, both used by every service's admin API guard, the gateway's upstream `testapi` (the
+ * in-process sample API, `GET|POST /testapi`), and the audit's `iss` (its checkpoints name it, and verifiers
+ * such as `latchkey audit verify` fetch its keys beside it). Their defaults name the default ports, so without these a
  * launcher on other ports would refuse every operator token. A port of 0 (any free port) is known only once
  * listening, after the guards are built: nothing is set for it.
  */
 export function serviceAddresses(
   host: string,
-  ports: { readonly exchange: number; readonly rbac: number; readonly testapi: number },
+  ports: { readonly exchange: number; readonly rbac: number; readonly testapi: number; readonly audit: number },
 ): Record<string, string> {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const exchange = `http://${reachable}:${ports.exchange}`;
@@ -37,5 +38,6 @@ export function serviceAddresses(
     ...(ports.exchange === 0 ? {} : { LATCHKEY_EXCHANGE_URL: exchange, LATCHKEY_RBAC_EXCHANGE_ISSUER: exchange }),
     ...(ports.rbac === 0 ? {} : { LATCHKEY_RBAC_DECISION_URL: `http://${reachable}:${ports.rbac}/rbac/v1/decisions` }),
     ...(ports.testapi === 0 ? {} : { LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify(testapi) }),
+    ...(ports.audit === 0 ? {} : { LATCHKEY_AUDIT_URL: `http://${reachable}:${ports.audit}` }),
   };
 }

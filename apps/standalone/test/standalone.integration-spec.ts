@@ -8,17 +8,18 @@ import { operatorToken, readDemoCredentials } from '../src/operator-token';
 
 const ROOT = resolve(__dirname, '../../..');
 const SERVICES = ['audit', 'abuse-detector', 'rbac', 'testapi', 'issuer', 'face-api', 'exchange'];
-// Ports of their own, so the test never meets an `npm start` a developer left running.
+// Ports of their own, so the test never meets an `npm start` a developer left running; below the ephemeral range
+// (32768–60999 on Linux), where an outgoing connection of a suite running beside it can hold one.
 const PORTS: Record<string, number> = {
-  issuer: 43101,
-  'face-api': 43102,
-  exchange: 43103,
-  rbac: 43104,
-  audit: 43105,
-  'abuse-detector': 43106,
-  testapi: 43108,
+  issuer: 23101,
+  'face-api': 23102,
+  exchange: 23103,
+  rbac: 23104,
+  audit: 23105,
+  'abuse-detector': 23106,
+  testapi: 23108,
 };
-const DEV_IDP_PORT = 43107;
+const DEV_IDP_PORT = 23107;
 /** The ready lines' bound (20 s, asserted by the first test) plus the seed after them, which a loaded runner stretches. */
 const WELCOME_TIMEOUT_MS = 30000;
 const DEV_IDP_NOTICE = 'DEVELOPMENT IDENTITY PROVIDER — not Microsoft Entra ID, for local use only';
