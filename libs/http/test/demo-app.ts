@@ -87,6 +87,14 @@ export class DemoController {
     throw new LatchkeyError('DEMO.NOT_GRANTED', 'Feature "identify" is not granted to this ISV.');
   }
 
+  /** What node-postgres throws while the database is away (drizzle wraps it, the original as cause). */
+  @Get('database-away')
+  databaseAway(): never {
+    throw new Error('Failed query: select * from isvs where key_hash = $1', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 10.0.0.5:5432'), { code: 'ECONNREFUSED' }),
+    });
+  }
+
   @Get('token-rejected')
   tokenRejected(): never {
     throw new LatchkeyError('DEMO.TOKEN_REJECTED', 'The token has expired.');
@@ -140,6 +148,11 @@ export class OAuthPrefixController {
   @Get('crash')
   crash(): never {
     throw new Error('secret internals');
+  }
+
+  @Get('database-away')
+  databaseAway(): never {
+    throw Object.assign(new Error('Connection terminated unexpectedly'), {});
   }
 }
 

@@ -1,13 +1,5 @@
 export { Database } from './lib/database';
-export type {
-  DatabaseDriver,
-  DatabaseLog,
-  DatabaseOptions,
-  DrizzleDb,
-  SqlExecutor,
-  SqlRow,
-  Transaction,
-} from './lib/database';
+export type { DatabaseDriver, DatabaseLog, DatabaseOptions, DrizzleDb, SqlExecutor, SqlRow, Transaction } from './lib/database';
 export { openDatabase } from './lib/open-database';
 export { PGLITE_MEMORY } from './lib/pglite-database';
 export { createPgliteTemplate } from './lib/pglite-template';
@@ -28,3 +20,4 @@ export type { PersistenceModuleAsyncOptions, PersistenceModuleOptions } from './
 export { connectionFromConfig } from './lib/connection-from-config';
 export { GroupCommit } from './lib/group-commit';
 export type { GroupCommitOptions, TransactionRunner } from './lib/group-commit';
+export { isConnectionFailure } from './lib/connection-failure';

@@ -36,6 +36,8 @@ export function azureWireError(code: HttpErrorCode): AzureWireError {
       return { status: 415, code: 'BadArgument', defaultMessage: 'Invalid Media Type.' };
     case 'HTTP.TOO_MANY_REQUESTS':
       return { status: 429, code: 'TooManyRequests', defaultMessage: 'Rate limit exceeded. Try again later.' };
+    case 'HTTP.SERVICE_UNAVAILABLE':
+      return { status: 503, code: 'ServiceUnavailable', defaultMessage: 'The service is temporarily unavailable. Try again later.' };
     case 'INTERNAL':
       return { status: 500, code: 'InternalServerError', defaultMessage: 'An internal error occurred.' };
     default:

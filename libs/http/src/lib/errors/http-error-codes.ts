@@ -12,6 +12,7 @@ export const HTTP_ERROR_CODES = [
   'HTTP.PAYLOAD_TOO_LARGE',
   'HTTP.UNSUPPORTED_MEDIA_TYPE',
   'HTTP.TOO_MANY_REQUESTS',
+  'HTTP.SERVICE_UNAVAILABLE',
   'INTERNAL',
 ] as const;
 
@@ -41,6 +42,8 @@ export function httpErrorCodeForStatus(status: number): HttpErrorCode {
       return 'HTTP.UNSUPPORTED_MEDIA_TYPE';
     case 429:
       return 'HTTP.TOO_MANY_REQUESTS';
+    case 503:
+      return 'HTTP.SERVICE_UNAVAILABLE';
     default:
       return status >= 400 && status < 500 ? 'HTTP.BAD_REQUEST' : 'INTERNAL';
   }

@@ -91,6 +91,13 @@ describe(LatchkeyExceptionFilter.name, () => {
       expect(logged).toMatchObject({ level: 'error', name: 'demo', err: { message: expect.stringContaining('hunter2') } });
     });
 
+    it('answers a database out of reach with 503 ServiceUnavailable and Retry-After, naming no host or query', async () => {
+      const response = await get('/demo/database-away');
+      expect([response.statusCode, response.headers['retry-after'], response.headers['x-ms-error-code']]).toEqual([503, '5', 'ServiceUnavailable']);
+      expect(response.json()).toEqual({ error: { code: 'ServiceUnavailable', message: 'The service is temporarily unavailable. Try again later.' } });
+      for (const leak of ['10.0.0.5', 'select', 'ECONNREFUSED']) expect(response.body).not.toContain(leak);
+    });
+
     it('answers a LatchkeyError whose code nobody mapped with 500 and logs the code', async () => {
       const response = await get('/demo/unmapped');
       expect(response.statusCode).toBe(500);
@@ -124,6 +131,12 @@ describe(LatchkeyExceptionFilter.name, () => {
         expect(response.statusCode).toBe(400);
         expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'JSON parsing error.' });
       }
+    });
+
+    it('answers a database out of reach with temporarily_unavailable (503) and Retry-After', async () => {
+      const response = await get('/oauth2/database-away');
+      expect([response.statusCode, response.headers['retry-after']]).toEqual([503, '5']);
+      expect(response.json()).toMatchObject({ error: 'temporarily_unavailable' });
     });
 
     it('uses the OAuth family for any route under /oauth2/, known or not', async () => {

@@ -6,6 +6,9 @@ import { ErrorMappingRegistry } from './error-mapping.registry';
 import { classifyError, renderWireError } from './wire-error';
 import { wireFamilyOf } from './wire-format.decorator';
 
+/** Retry-After of a 503 whose cause named no time of its own (e.g. the database out of reach). */
+const SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS = '5';
+
 /**
  * The one place HTTP errors are written: every exception becomes an Azure
  * or OAuth error body (by route), with no stack, path or internal message in
@@ -36,6 +39,8 @@ export class LatchkeyExceptionFilter implements ExceptionFilter {
       this.logger.error({ err: exception, code: classified.code }, 'request failed');
     }
     if (reply.sent) return;
+    // A 503 is temporary by definition: say when to come back, unless the code that refused already did.
+    if (wire.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS);
     if (family === 'oauth') {
       // RFC 6749 §5.1: token endpoint responses must not be cached.
       void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');

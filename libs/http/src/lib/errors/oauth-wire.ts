@@ -47,6 +47,8 @@ export function oauthWireError(code: HttpErrorCode): OAuthWireError {
       return { status: 415, error: 'invalid_request', defaultDescription: 'Unsupported content type.' };
     case 'HTTP.TOO_MANY_REQUESTS':
       return { status: 429, error: 'temporarily_unavailable', defaultDescription: 'Rate limit exceeded. Try again later.' };
+    case 'HTTP.SERVICE_UNAVAILABLE':
+      return { status: 503, error: 'temporarily_unavailable', defaultDescription: 'The service is temporarily unavailable. Try again later.' };
     case 'INTERNAL':
       return { status: 500, error: 'server_error', defaultDescription: 'An internal error occurred.' };
     default:

@@ -1,4 +1,5 @@
 import { LatchkeyError } from '@latchkey/contracts';
+import { isConnectionFailure } from '@latchkey/persistence';
 import { HttpException } from '@nestjs/common';
 import { azureWireError, type AzureErrorBody } from './azure-wire';
 import type { ErrorWireMapping } from './error-mapping.registry';
@@ -33,6 +34,8 @@ export function classifyError(exception: unknown, lookup: (code: string) => Erro
     return mapping === undefined ? { kind: 'unmapped', code } : { kind: 'mapped', code, mapping, message: exception.message };
   }
   if (exception instanceof HttpException) return { kind: 'generic', code: httpErrorCodeForStatus(exception.getStatus()) };
+  // The database is out of reach (an outage, a failover): the caller may retry, the request was not at fault.
+  if (isConnectionFailure(exception)) return { kind: 'generic', code: 'HTTP.SERVICE_UNAVAILABLE' };
   return { kind: 'generic', code: 'INTERNAL' };
 }
 
