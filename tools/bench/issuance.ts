@@ -26,7 +26,6 @@
  * issuer (open it in Chrome DevTools) to see where its time goes; with
  * --routes issuance it covers issuance alone.
  */
-import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -37,7 +36,7 @@ import { generateApiKey, isSigningAlgorithm, measureSignatureRate } from '@latch
 import { BENCH_RESOURCE } from './bench-protocol';
 import { sampleCpu, splitCpu } from './cpu-meter';
 import { printReport, type Run, type Verification } from './issuance-report';
-import { IssuerProcess } from './issuer-process';
+import { issuerBenchEnvironment, IssuerProcess } from './issuer-process';
 
 const ISSUE_PATH = '/sts/v1.0/issueLimitedAccessToken?expiredTime=3600';
 const SIGN_ONLY_PATH = '/bench/sign-only';
@@ -113,19 +112,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const scratch = await createScratchDatabase(process.env['DATABASE_URL'] ?? DEFAULT_ADMIN_URL, 'bench');
   const isvKey = generateApiKey('isv');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: scratch.url,
-    LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LATCHKEY_ISSUER_KEY_DIGEST_SECRET: randomBytes(32).toString('base64'),
-    LATCHKEY_ISSUER_URL: 'https://issuer.latchkey.example',
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
-    // One ISV key carries all the load here, so its per-key limit (default
-    // 1,000/s) is raised out of the way rather than turned off: the check still runs.
-    LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: process.env['LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND'] ?? '1000000',
-    LATCHKEY_ISSUER_RATE_LIMIT_BURST: process.env['LATCHKEY_ISSUER_RATE_LIMIT_BURST'] ?? '1000000',
-    BENCH_ISV_KEY: isvKey,
-  };
+  const env = issuerBenchEnvironment(scratch.url, isvKey);
   delete env['KAFKA_BROKERS']; // the in-process bus: see the header comment
   let issuer: IssuerProcess | undefined;
   try {
@@ -171,7 +158,8 @@ async function main(): Promise<void> {
       raw,
       verification,
     });
-    if (verification.issuanceRows !== verification.responses2xx + verification.unanswered || runs.some((r) => r.result.non2xx > 0)) process.exitCode = 1;
+    if (verification.issuanceRows !== verification.responses2xx + verification.unanswered || runs.some((r) => r.result.non2xx > 0))
+      process.exitCode = 1;
   } finally {
     await issuer?.stop();
     await scratch.drop();

@@ -4,10 +4,30 @@
  * (its pool must be closed before the scratch database is dropped).
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { BenchChild, cpuProfileFlags, forkBenchServer } from './bench-child';
 
 const ROOT = join(__dirname, '..', '..');
+
+/**
+ * The issuer's environment for a benchmark run: its own scratch database and fresh secrets, quiet logs, and the one
+ * ISV key (`BENCH_ISV_KEY`) that carries all the load, whose per-key limit (429) is raised out of the way rather than
+ * turned off (the check still runs). Set LATCHKEY_ISSUER_RATE_LIMIT_* to see per-ISV 429s instead.
+ */
+export function issuerBenchEnvironment(databaseUrl: string, isvKey: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    LATCHKEY_ISSUER_KEY_DIGEST_SECRET: randomBytes(32).toString('base64'),
+    LATCHKEY_ISSUER_URL: 'https://issuer.latchkey.example',
+    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+    LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: process.env['LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND'] ?? '1000000',
+    LATCHKEY_ISSUER_RATE_LIMIT_BURST: process.env['LATCHKEY_ISSUER_RATE_LIMIT_BURST'] ?? '1000000',
+    BENCH_ISV_KEY: isvKey,
+  };
+}
 
 export class IssuerProcess extends BenchChild {
   private constructor(

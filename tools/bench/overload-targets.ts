@@ -12,7 +12,6 @@
  *
  * Each target also counts what it answered 200 and says whether every accepted request left its event.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +26,7 @@ import { BENCH_RESOURCE } from './bench-protocol';
 import { BenchTokenIssuer } from './bench-token-issuer';
 import type { PacedRequest } from './exchange-paced';
 import { FaceApiProcess } from './face-api-process';
-import { IssuerProcess } from './issuer-process';
+import { issuerBenchEnvironment, IssuerProcess } from './issuer-process';
 import { GUARDED_PATH } from './token-use-protocol';
 
 export type TargetName = 'issuer' | 'face-api';
@@ -110,20 +109,8 @@ async function startIssuer(): Promise<LoadTarget> {
   const brokers = kafkaBrokers();
   const scratch = await createScratchDatabase(process.env['DATABASE_URL'] ?? DEFAULT_ADMIN_URL, 'bench');
   const isvKey = generateApiKey('isv');
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: scratch.url,
-    LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-    LATCHKEY_ISSUER_KEY_DIGEST_SECRET: randomBytes(32).toString('base64'),
-    LATCHKEY_ISSUER_URL: 'https://issuer.latchkey.example',
-    LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
-    // One ISV key carries all the load, so its per-key limit (429) is raised out of the way, as in issuance.ts:
-    // this run is about the global shedding (503). Set these to see per-ISV 429s instead.
-    LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND: process.env['LATCHKEY_ISSUER_RATE_LIMIT_PER_SECOND'] ?? '1000000',
-    LATCHKEY_ISSUER_RATE_LIMIT_BURST: process.env['LATCHKEY_ISSUER_RATE_LIMIT_BURST'] ?? '1000000',
-    BENCH_ISV_KEY: isvKey,
-    KAFKA_BROKERS: brokers,
-  };
+  // The per-ISV limit raised out of the way: this run is about the global shedding (503).
+  const env: NodeJS.ProcessEnv = { ...issuerBenchEnvironment(scratch.url, isvKey), KAFKA_BROKERS: brokers };
   let server: IssuerProcess;
   try {
     server = await IssuerProcess.start(env, false);
