@@ -12,4 +12,6 @@ module.exports = {
     '^.+\\.[tj]s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.spec.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Defaults for the services the tests start (load shedding's utilisation signal off: test-service-env.ts says why).
+  setupFiles: [require.resolve('./libs/testing/src/lib/infra/apply-test-service-env.ts')],
 };

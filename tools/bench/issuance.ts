@@ -36,6 +36,7 @@ import { generateApiKey, isSigningAlgorithm, measureSignatureRate } from '@latch
 import { BENCH_RESOURCE } from './bench-protocol';
 import { sampleCpu, splitCpu } from './cpu-meter';
 import { printReport, type Run, type Verification } from './issuance-report';
+import { capacityRunShedding } from './capacity-run-env';
 import { issuerBenchEnvironment, IssuerProcess } from './issuer-process';
 
 const ISSUE_PATH = '/sts/v1.0/issueLimitedAccessToken?expiredTime=3600';
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const scratch = await createScratchDatabase(process.env['DATABASE_URL'] ?? DEFAULT_ADMIN_URL, 'bench');
   const isvKey = generateApiKey('isv');
-  const env = issuerBenchEnvironment(scratch.url, isvKey);
+  const env = { ...issuerBenchEnvironment(scratch.url, isvKey), ...capacityRunShedding() };
   delete env['KAFKA_BROKERS']; // the in-process bus: see the header comment
   let issuer: IssuerProcess | undefined;
   try {

@@ -54,6 +54,7 @@ import { openDatabase } from '@latchkey/persistence';
 import { createScratchDatabase, DEFAULT_ADMIN_URL } from '@latchkey/testing';
 import { measureSignatureRate, type SigningAlgorithm } from '@latchkey/tokens';
 import { kafkaBrokers, topicEnd } from './bench-kafka';
+import { capacityRunShedding } from './capacity-run-env';
 import { BenchTokenIssuer } from './bench-token-issuer';
 import { FaceApiProcess } from './face-api-process';
 import { waitForIdleMachine } from './idle-machine';
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: brokers,
       LATCHKEY_SPOOL_DIR: spoolDir,
       LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn',
+      ...capacityRunShedding(),
     };
     server = await FaceApiProcess.start(env, args.telemetry, args['cpu-prof']);
     const reused: Record<SigningAlgorithm, readonly string[]> = {
@@ -154,7 +156,8 @@ async function main(): Promise<void> {
       kafkaUsed: Number((await topicEnd(kafka, Topics.LatUsed)) - usedBefore),
       kafkaRejected: Number((await topicEnd(kafka, Topics.LatRejected)) - rejectedBefore),
     };
-    if ((counts.accepted[LatRejectedV1.type]?.bus ?? 0) > 0) console.error('some requests were refused (lat.rejected published): see the errors column');
+    if ((counts.accepted[LatRejectedV1.type]?.bus ?? 0) > 0)
+      console.error('some requests were refused (lat.rejected published): see the errors column');
     // With the server idle, so jose has both cores as a busy server would; four measurements of up to 3 s per algorithm.
     const rawMs = Math.min(3_000, seconds * 250);
     const raw = [await measureSignatureRate('EdDSA', rawMs, 32), await measureSignatureRate('ES256', rawMs, 32)];

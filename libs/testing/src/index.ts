@@ -10,6 +10,7 @@ export {
   describeWithInfrastructure,
   describeWithInfrastructureAndRedis,
 } from './lib/infra/infra-env';
+export { TEST_SERVICE_ENV } from './lib/infra/test-service-env';
 export { DEFAULT_REDIS_URL, pingRedis } from './lib/infra/redis';
 export { ensureTestDatabase, DEFAULT_ADMIN_URL, TEST_DATABASE } from './lib/infra/postgres';
 export * from './lib/kafka';

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { eventually, testKafkaBrokers } from '@latchkey/testing';
+import { eventually, TEST_SERVICE_ENV, testKafkaBrokers } from '@latchkey/testing';
 import { leakWatchReceiver, leakWatchSpans, secretShapeIn } from './leak-watch';
 
 /** swc-node reads the root tsconfig.json (path aliases, decorator metadata) from the working directory, as `npm start` does. */
@@ -63,6 +63,7 @@ export class ServiceProcess {
         HOME: process.env['HOME'],
         KAFKA_BROKERS: (testKafkaBrokers() ?? []).join(','),
         [port]: '0',
+        ...TEST_SERVICE_ENV,
         ...tracing,
         ...defaultEnvironment,
         ...options.env,

@@ -34,7 +34,9 @@ import { SeedDemoClientResourceUseCase } from './seed-demo-client-resource.use-c
   imports: [
     ConfigSliceModule.forSlice(faceApiConfig),
     // Early global shedding: an overloaded instance answers 503 + Retry-After before verifying or recording anything.
-    LoadSheddingModule,
+    // Its requests are short and CPU-bound, so the in-flight cap never fills while the loop falls behind its sockets;
+    // steering the loop under 95 % utilisation is what bounds the accepted p99 (docs/BENCHMARKS.md "Overload").
+    LoadSheddingModule.forService({ maxEventLoopUtilizationPercent: 95 }),
     PersistenceModule.forService({ schema: FACE_API_SCHEMA, migrationsFolder: FACE_API_MIGRATIONS }),
     MessagingModule.forService({ service: 'face-api', outbox: { schema: FACE_API_SCHEMA, database: Database } }),
     // The admin API's operators: internal access tokens of the exchange, permissions decided by the rbac service.

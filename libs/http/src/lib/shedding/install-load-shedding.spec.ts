@@ -141,6 +141,26 @@ describe(installLoadShedding.name, () => {
     expect((await fetch(`${server.url}/quick`)).status).toBe(200);
   });
 
+  it('refuses the share the utilisation signal cuts, evenly, and admits everything again after calm samples', async () => {
+    const server = track(
+      await start({
+        ...CONFIG,
+        LATCHKEY_SHED_MAX_IN_FLIGHT: 0,
+        LATCHKEY_SHED_MAX_EVENT_LOOP_DELAY_MS: 0,
+        LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION: 90,
+      }),
+    );
+    server.loop({ utilization: 1, meanDelayMs: 60 });
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i += 1) statuses.push((await fetch(`${server.url}/quick`)).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(8);
+    expect(server.shed).toEqual(['event-loop-utilization', 'event-loop-utilization']);
+
+    server.loop({ utilization: 0.5, meanDelayMs: 1 });
+    server.loop({ utilization: 0.5, meanDelayMs: 1 });
+    for (let i = 0; i < 10; i += 1) expect((await fetch(`${server.url}/quick`)).status).toBe(200);
+  });
+
   it('stops its event-loop monitor when the server closes', async () => {
     const server = track(await start());
     await server.app.close();

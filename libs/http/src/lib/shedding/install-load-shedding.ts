@@ -7,11 +7,12 @@ import { LoadShedder, type ShedReason } from './load-shedder';
 import { shedResponse } from './shed-response';
 
 /**
- * How often the event loop is sampled. Short enough to react within a
- * fraction of a second, long enough that one sample spans hundreds of
- * requests (a shorter window would flap on a single slow tick or GC pause).
+ * How often the event loop is sampled, and so how often the admitted share
+ * moves. Short enough that a sudden overload is under control within a
+ * second (three cuts by a fifth halve the share), long enough that one sample
+ * spans hundreds of requests, not one slow tick or GC pause.
  */
-export const EVENT_LOOP_SAMPLE_MS = 500;
+export const EVENT_LOOP_SAMPLE_MS = 250;
 
 /** Seams for tests: a fake monitor and a manual sampling trigger instead of the real loop and timer. */
 export interface LoadSheddingDeps {
@@ -79,14 +80,16 @@ export function deferLoadShedding(fastify: FastifyInstance): DeferredLoadSheddin
   return {
     arm(config, deps = {}) {
       if (shedder !== undefined) throw new Error('load shedding is already armed');
+      // Unset here means off: LoadSheddingPolicy has already put a service's own default in.
+      const utilizationPercent = config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION ?? 0;
       const armed = new LoadShedder({
         maxInFlight: config.LATCHKEY_SHED_MAX_IN_FLIGHT,
         maxEventLoopDelayMs: config.LATCHKEY_SHED_MAX_EVENT_LOOP_DELAY_MS,
-        maxEventLoopUtilization: config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION / 100,
+        maxEventLoopUtilization: utilizationPercent / 100,
       });
       retryAfterSeconds = config.LATCHKEY_SHED_RETRY_AFTER_SECONDS;
       onShed = deps.onShed ?? countShedRequests();
-      if (config.LATCHKEY_SHED_MAX_EVENT_LOOP_DELAY_MS > 0 || config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION > 0) {
+      if (config.LATCHKEY_SHED_MAX_EVENT_LOOP_DELAY_MS > 0 || utilizationPercent > 0) {
         const monitor = deps.monitor ?? nodeEventLoopMonitor();
         const stopSampling = (deps.schedule ?? everySampleInterval)(() => armed.observe(monitor.sample()));
         stop = () => {

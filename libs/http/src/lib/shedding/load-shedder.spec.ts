@@ -1,6 +1,9 @@
-import { LoadShedder } from './load-shedder';
+import fc from 'fast-check';
+import { ADMIT_SHARE_DECREASE, DELAY_SMOOTHING, LoadShedder, MIN_ADMIT_SHARE, STEER_MIN_DELAY_MS } from './load-shedder';
 
 const calm = { utilization: 0.5, meanDelayMs: 1 };
+/** A mean delay late enough that one sample lifts the smoothed delay over the steering threshold (0.3 × 60 = 18 ms). */
+const LATE_MS = 60;
 
 describe(LoadShedder.name, () => {
   it('admits up to the in-flight cap, refuses the next, and admits again once one is released', () => {
@@ -47,16 +50,88 @@ describe(LoadShedder.name, () => {
     expect(shedder.tryAdmit()).toBeUndefined();
   });
 
-  it('sheds on utilisation only when that signal is on', () => {
+  it('ignores utilisation when that signal is off', () => {
     const off = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0 });
     off.observe({ utilization: 1, meanDelayMs: 10_000 });
-    expect(off.tryAdmit()).toBeUndefined();
+    expect(off.admitShare).toBe(1);
+    for (let i = 0; i < 100; i += 1) expect(off.tryAdmit()).toBeUndefined();
+  });
 
-    const on = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
-    on.observe({ utilization: 0.89, meanDelayMs: 0 });
-    expect(on.tryAdmit()).toBeUndefined();
-    on.observe({ utilization: 0.9, meanDelayMs: 0 });
-    expect(on.tryAdmit()).toBe('event-loop-utilization');
+  it('cuts the admitted share by a fifth per sample at or over the utilisation target, and refuses the rest evenly', () => {
+    const shedder = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
+    shedder.observe({ utilization: 0.89, meanDelayMs: 0 });
+    expect(shedder.admitShare).toBe(1);
+    shedder.observe({ utilization: 0.9, meanDelayMs: LATE_MS });
+    expect(shedder.admitShare).toBeCloseTo(ADMIT_SHARE_DECREASE);
+    const answers = Array.from({ length: 10 }, () => shedder.tryAdmit());
+    expect(answers.filter((a) => a === undefined)).toHaveLength(8);
+    expect(answers.filter((a) => a === 'event-loop-utilization')).toHaveLength(2);
+    // Evenly: never two refusals in a row at 80 %.
+    expect(answers.join(',')).not.toContain('event-loop-utilization,event-loop-utilization');
+  });
+
+  it('does not cut the share of a loop that is busy but on time (a host whose cores are shared reads busy), nor of one late but idle', () => {
+    const shedder = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
+    for (let i = 0; i < 20; i += 1) shedder.observe({ utilization: 1, meanDelayMs: STEER_MIN_DELAY_MS - 1 });
+    expect(shedder.admitShare).toBe(1);
+    for (let i = 0; i < 20; i += 1) shedder.observe({ utilization: 0.89, meanDelayMs: 100 });
+    expect(shedder.admitShare).toBe(1);
+  });
+
+  it('lets a lone late sample pass, and cuts once the loop is late sample after sample', () => {
+    const shedder = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
+    shedder.observe({ utilization: 1, meanDelayMs: 2 });
+    // A major GC or a burst of acknowledgements: 2 ms → 33 ms → 2 ms, smoothed to at most 0.3 × 33 + 0.7 × 0.6 ≈ 10.3 ms.
+    shedder.observe({ utilization: 1, meanDelayMs: 33 });
+    shedder.observe({ utilization: 1, meanDelayMs: 2 });
+    expect(shedder.admitShare).toBe(1);
+    // Behind its sockets: 25 ms, again and again. The smoothed delay crosses 15 ms on the second sample.
+    shedder.observe({ utilization: 1, meanDelayMs: 25 });
+    expect(shedder.admitShare).toBe(1);
+    shedder.observe({ utilization: 1, meanDelayMs: 25 });
+    expect(shedder.admitShare).toBeCloseTo(ADMIT_SHARE_DECREASE);
+    expect(DELAY_SMOOTHING).toBe(0.3);
+  });
+
+  it('never lets the utilisation signal alone refuse everything', () => {
+    const shedder = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
+    for (let i = 0; i < 100; i += 1) shedder.observe({ utilization: 1, meanDelayMs: 40 });
+    expect(shedder.admitShare).toBe(MIN_ADMIT_SHARE);
+    const admitted = Array.from({ length: 100 }, () => shedder.tryAdmit()).filter((a) => a === undefined);
+    expect(admitted).toHaveLength(5);
+  });
+
+  it('gives a tenth of the traffic back per calm sample until everything is admitted again', () => {
+    const shedder = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
+    for (let i = 0; i < 3; i += 1) shedder.observe({ utilization: 0.95, meanDelayMs: LATE_MS });
+    expect(shedder.admitShare).toBeCloseTo(0.512);
+    shedder.observe(calm);
+    expect(shedder.admitShare).toBeCloseTo(0.612);
+    for (let i = 0; i < 4; i += 1) shedder.observe(calm);
+    expect(shedder.admitShare).toBe(1);
+    for (let i = 0; i < 100; i += 1) expect(shedder.tryAdmit()).toBeUndefined();
+  });
+
+  it('admits the share it names, to within one request, whatever the samples were', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 40 }), fc.integer({ min: 1, max: 2_000 }), (loads, requests) => {
+        const shedder = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
+        for (const utilization of loads) shedder.observe({ utilization, meanDelayMs: 20 });
+        expect(shedder.admitShare).toBeGreaterThanOrEqual(MIN_ADMIT_SHARE);
+        expect(shedder.admitShare).toBeLessThanOrEqual(1);
+        const admitted = Array.from({ length: requests }, () => shedder.tryAdmit()).filter((a) => a === undefined).length;
+        expect(Math.abs(admitted - requests * shedder.admitShare)).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  it('does not spend admission credit on a request the in-flight cap refuses', () => {
+    const shedder = new LoadShedder({ maxInFlight: 1, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9 });
+    for (let i = 0; i < 4; i += 1) shedder.observe({ utilization: 1, meanDelayMs: LATE_MS });
+    expect(shedder.admitShare).toBeCloseTo(0.4096);
+    const first = Array.from({ length: 3 }, () => shedder.tryAdmit());
+    expect(first).toEqual(['event-loop-utilization', 'event-loop-utilization', undefined]);
+    expect(shedder.tryAdmit()).toBe('in-flight');
   });
 
   it('names the delay when both loop signals are over their thresholds', () => {

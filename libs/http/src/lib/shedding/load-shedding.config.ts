@@ -15,12 +15,12 @@ export const loadSheddingConfig = defineConfigSlice('load-shedding', {
   LATCHKEY_SHED_MAX_EVENT_LOOP_DELAY_MS: envInteger({ min: 0, max: 60_000 })
     .default(500)
     .describe(
-      'Mean event-loop delay (ms, over the last 500 ms sample) from which new requests are refused with 503 until the next sample is below it: a loop this late answers everything late (a stall, GC, CPU taken by neighbours). The backstop behind the in-flight cap, kept high so a busy shared host does not trip it. 0 turns the signal off.',
+      'Mean event-loop delay (ms, over the last 250 ms sample) from which every new request is refused with 503 until a sample is below it: a loop this late is stalled (a blocking call, a GC storm). The backstop behind the other two signals. 0 turns the signal off.',
     ),
   LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION: envInteger({ min: 0, max: 100 })
-    .default(0)
+    .optional()
     .describe(
-      'Event-loop utilisation (percent, over the last 500 ms sample) at or above which new requests are refused with 503 until the next sample is below it. Off (0) by default: a loop busy 100 % at capacity still answers in bounded time, and the in-flight cap bounds that time.',
+      "Event-loop utilisation (percent, per 250 ms sample) the instance steers under: at or over it while the loop is also late by at least 15 ms (mean delay smoothed over about a second), the share of requests admitted is cut by a fifth per sample (never below 5 %) and the rest refused with 503; otherwise a tenth of the traffic is given back per sample. Keeps a loop that is short of CPU able to read its sockets, so the latency of accepted requests stays bounded. Unset: the service's own default, 95 in the face-api (fast requests: the in-flight cap never fills) and off in the issuer (its requests wait on PostgreSQL, so the in-flight cap binds first). 0 turns the signal off.",
     ),
   LATCHKEY_SHED_RETRY_AFTER_SECONDS: envInteger({ min: 1, max: 3600 }).default(1).describe('The `Retry-After` (seconds) of a shed request.'),
 });

@@ -1,8 +1,10 @@
 import { Controller, Get, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import { DemoController, MemoryLog } from '../../../test/demo-app';
 import { createServiceApp, type ServiceHandle } from '../create-service-app';
 import { Public } from '../public.decorator';
-import { LoadSheddingModule } from './load-shedding.module';
+import type { LoadSheddingConfig } from './load-shedding.config';
+import { LoadSheddingModule, LoadSheddingPolicy } from './load-shedding.module';
 
 /** Holds each request until the test releases it: an admitted request kept in flight. */
 const held: (() => void)[] = [];
@@ -85,5 +87,38 @@ describe(LoadSheddingModule.name, () => {
     expect((await fetch(`${url}/demo/ok`)).status).toBe(200);
     held[0]?.();
     await first;
+  });
+});
+
+describe(LoadSheddingPolicy.name, () => {
+  const loaded = (utilization?: number): LoadSheddingConfig => ({
+    LATCHKEY_SHED_MAX_IN_FLIGHT: 256,
+    LATCHKEY_SHED_MAX_EVENT_LOOP_DELAY_MS: 500,
+    LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION: utilization,
+    LATCHKEY_SHED_RETRY_AFTER_SECONDS: 1,
+  });
+
+  it("takes the service's default when the environment leaves the utilisation target unset, and the environment's value otherwise", () => {
+    const defaults = { maxEventLoopUtilizationPercent: 95 };
+    expect(new LoadSheddingPolicy(loaded(), defaults).config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION).toBe(95);
+    expect(new LoadSheddingPolicy(loaded(80), defaults).config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION).toBe(80);
+    expect(new LoadSheddingPolicy(loaded(0), defaults).config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION).toBe(0);
+    expect(new LoadSheddingPolicy(loaded(), undefined).config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION).toBe(0);
+  });
+
+  it('gets the defaults of forService through Nest, and none from the plain module', async () => {
+    // The test setup turns the signal off for every service a test starts (libs/testing test-service-env.ts); unset it here.
+    const previous = process.env['LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION'];
+    delete process.env['LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION'];
+    try {
+      const policyOf = async (module: ReturnType<typeof LoadSheddingModule.forService> | typeof LoadSheddingModule) => {
+        const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
+        return moduleRef.get(LoadSheddingPolicy).config.LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION;
+      };
+      expect(await policyOf(LoadSheddingModule.forService({ maxEventLoopUtilizationPercent: 95 }))).toBe(95);
+      expect(await policyOf(LoadSheddingModule)).toBe(0);
+    } finally {
+      if (previous !== undefined) process.env['LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION'] = previous;
+    }
   });
 });
