@@ -8,6 +8,7 @@ export type {
   BatchHandler,
   PartitionProgress,
 } from './lib/transport/transport';
+export { PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS } from './lib/transport/transport';
 export { DeadlineExceededError } from './lib/transport/deadline';
 export { envelopeToMessage, messageToRawEnvelope } from './lib/codec/cloudevents-codec';
 export { InProcessBroker, BrokerUnavailableError } from './lib/in-process/in-process-broker';

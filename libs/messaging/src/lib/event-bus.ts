@@ -36,6 +36,8 @@ export interface Subscription {
   readonly initialBackoffMs?: number;
   /** Re-read the last `rewindMs` of the stream on start (see ConsumeSpec.rewindMs); replayed events have `replay` set. */
   readonly rewindMs?: number;
+  /** Kafka only: the member's session timeout (see ConsumeSpec.sessionTimeoutMs; default 30 s). */
+  readonly sessionTimeoutMs?: number;
 }
 
 /** A subscription whose handler takes many events at once (see EventBus.subscribeBatch). */
@@ -131,6 +133,7 @@ export class EventBus {
         group: subscription.group,
         topics: topicsOf(subscription),
         rewindMs: subscription.rewindMs,
+        sessionTimeoutMs: subscription.sessionTimeoutMs,
         onMessage: (message) => pipeline.onMessage(message),
       }),
     );
@@ -148,6 +151,7 @@ export class EventBus {
         group: subscription.group,
         topics: topicsOf(subscription),
         rewindMs: subscription.rewindMs,
+        sessionTimeoutMs: subscription.sessionTimeoutMs,
         onBatch: (messages) => pipeline.onBatch(messages),
         maxBatchSize: subscription.maxBatchSize,
         concurrency: subscription.concurrency,

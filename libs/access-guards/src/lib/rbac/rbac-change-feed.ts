@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { RbacChangedV1 } from '@latchkey/contracts';
 import type { ReadinessRegistry } from '@latchkey/http';
-import { isEvent, type ConsumerHandle, type EventBus } from '@latchkey/messaging';
+import { isEvent, PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS, type ConsumerHandle, type EventBus } from '@latchkey/messaging';
 import type { DecisionCache } from './decision-cache';
 
 /** How often a starting feed asks the broker whether it has read the whole topic. */
@@ -44,6 +44,9 @@ export class RbacChangeFeed implements OnApplicationBootstrap, OnApplicationShut
     this.handle = await this.bus.subscribe({
       group,
       events: [RbacChangedV1],
+      // One member per group: a short session lets it rejoin within seconds after a broker restart (the face-api was
+      // not ready for ~26 s after one with the default 30 s).
+      sessionTimeoutMs: PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS,
       handle: async (event) => {
         if (!isEvent(event, RbacChangedV1)) return;
         const { version, change } = event.envelope.data;

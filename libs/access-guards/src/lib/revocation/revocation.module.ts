@@ -4,7 +4,7 @@ import type { Histogram } from '@opentelemetry/api';
 import { Injectable, Logger, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { ReadinessRegistry } from '@latchkey/http';
 import { AccessRevocationV1 } from '@latchkey/contracts';
-import { EventBus, isEvent, type ConsumerHandle } from '@latchkey/messaging';
+import { EventBus, isEvent, PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS, type ConsumerHandle } from '@latchkey/messaging';
 import { catalogueHistogram } from '@latchkey/telemetry';
 import { RevocationCache } from './revocation-cache';
 
@@ -87,6 +87,9 @@ export class RevocationFeed implements OnApplicationBootstrap, OnApplicationShut
     const handle = await this.bus.subscribe({
       group,
       events: [AccessRevocationV1],
+      // One member per group: a short session lets it rejoin within seconds after a broker restart. A feed stalled that
+      // long is past LATCHKEY_REVOCATION_MAX_STALENESS_MS (5 s by default) anyway.
+      sessionTimeoutMs: PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS,
       handle: async (event) => {
         if (!isEvent(event, AccessRevocationV1)) return;
         this.cache.apply(event.envelope.data);

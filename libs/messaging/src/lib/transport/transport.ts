@@ -50,6 +50,15 @@ export type ConsumeSpec = {
    * process is not read twice. Unset or 0: resume at the committed offset.
    */
   readonly rewindMs?: number;
+  /**
+   * Kafka only: how long the group coordinator waits for a heartbeat before it
+   * gives this member up (default 30 s; the heartbeat interval follows, a
+   * tenth of it, 3 s at most). It is also how long a member that restarts
+   * (after a crash or a broker restart, it rejoins under a new member id)
+   * waits for its dead predecessor to expire before its join completes. At
+   * least the broker's `group.min.session.timeout.ms` (6 s by default).
+   */
+  readonly sessionTimeoutMs?: number;
 } & (
   | { readonly onMessage: MessageHandler; readonly onBatch?: never }
   | {
@@ -111,3 +120,19 @@ export interface Transport {
   connected(): boolean;
   close(): Promise<void>;
 }
+
+/**
+ * The session ({@link ConsumeSpec.sessionTimeoutMs}) of a feed that reads a
+ * topic under a consumer group of its own, one member per process (the
+ * revocation and RBAC-change feeds, which keep their state in memory). After a
+ * broker restart, or a crash of the consumer, kafkajs rejoins under a new
+ * member id and the coordinator holds that join until the dead member's
+ * session expires: with the default 30 s, the face-api refused gated requests
+ * as stale, and reported itself not ready, for about 30 s after the broker was
+ * back (measured: the wait follows the session, 30.5 s → 8.6 s). A short
+ * session is safe for such a group: a spurious expiry (an event loop stalled
+ * for seconds) costs one rejoin and moves no partition to anyone else. 8 s
+ * keeps a margin above the broker's default minimum
+ * (`group.min.session.timeout.ms`, 6 s).
+ */
+export const PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS = 8_000;
