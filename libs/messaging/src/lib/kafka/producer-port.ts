@@ -1,6 +1,7 @@
 import type { Producer } from 'kafkajs';
 import type { TransportMessage } from '../transport/transport';
-import { sendMessages } from './kafka-producer';
+import type { KafkaLog } from './kafka-producer';
+import { RenewingProducer } from './renewing-producer';
 
 /** The producing half of the Kafka transport: on this thread, or on a thread of its own (ThreadedProducer). */
 export interface ProducerPort {
@@ -14,22 +15,21 @@ export interface ProducerPort {
   close(): Promise<void>;
 }
 
-/** kafkajs's producer on the calling thread. */
+/** kafkajs's producer on the calling thread, renewed when the broker loses its sequence (RenewingProducer). */
 export class InlineProducer implements ProducerPort {
   private isConnected = false;
+  private readonly producer: RenewingProducer;
 
-  constructor(private readonly producer: Producer) {
-    producer.on(producer.events.CONNECT, () => (this.isConnected = true));
-    producer.on(producer.events.DISCONNECT, () => (this.isConnected = false));
+  constructor(create: () => Producer, log?: KafkaLog) {
+    this.producer = new RenewingProducer(create, (connected) => (this.isConnected = connected), log);
   }
 
   async connect(): Promise<void> {
     await this.producer.connect();
-    this.isConnected = true;
   }
 
   send(messages: readonly TransportMessage[], timeoutMs: number): Promise<void> {
-    return sendMessages(this.producer, messages, timeoutMs);
+    return this.producer.send(messages, timeoutMs);
   }
 
   disconnect(): Promise<void> {

@@ -5,27 +5,29 @@
  * hook (from source: tsx's, see producer-thread.ts) or as plain JavaScript (built).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { createIdempotentProducer, createKafkaClient, sendMessages } from './kafka-producer';
+import { createIdempotentProducer, createKafkaClient } from './kafka-producer';
 import type { FromProducerThread, ProducerThreadData, ToProducerThread } from './producer-thread.protocol';
+import { RenewingProducer } from './renewing-producer';
 
 const port = parentPort;
 if (!port) throw new Error('producer-thread.worker.ts runs as a worker thread only');
 const post = (message: FromProducerThread) => port.postMessage(message);
 
-const kafka = createKafkaClient(workerData as ProducerThreadData, (level, message) => post({ kind: 'log', level, message }));
-const producer = createIdempotentProducer(kafka);
-producer.on(producer.events.CONNECT, () => post({ kind: 'connected', connected: true }));
-producer.on(producer.events.DISCONNECT, () => post({ kind: 'connected', connected: false }));
+const log = (level: 'error' | 'warn', message: string) => post({ kind: 'log', level, message });
+const kafka = createKafkaClient(workerData as ProducerThreadData, log);
+const producer = new RenewingProducer(
+  () => createIdempotentProducer(kafka),
+  (connected) => post({ kind: 'connected', connected }),
+  log,
+);
 
 async function handle(request: ToProducerThread): Promise<void> {
   switch (request.kind) {
     case 'connect':
       await producer.connect();
-      post({ kind: 'connected', connected: true });
       return;
     case 'send':
-      await sendMessages(
-        producer,
+      await producer.send(
         request.messages.map((m) => ({ ...m, value: Buffer.from(m.value.buffer, m.value.byteOffset, m.value.byteLength) })),
         request.timeoutMs,
       );
