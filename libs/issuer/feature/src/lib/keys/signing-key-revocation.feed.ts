@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { AccessRevocationV1 } from '@latchkey/contracts';
-import { EventBus, isEvent } from '@latchkey/messaging';
+import { EventBus, isEvent, PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS } from '@latchkey/messaging';
 import { SigningKeyService } from './signing-key.service';
 
 /**
@@ -21,6 +21,9 @@ export class SigningKeyRevocationFeed implements OnApplicationBootstrap {
     await this.bus.subscribe({
       group: `issuer.signing-key-revocations.${randomUUID()}`,
       events: [AccessRevocationV1],
+      // One member per group: a short session lets it rejoin within seconds after a broker restart (with the default
+      // 30 s the issuer reported itself not ready for ~30 s after one).
+      sessionTimeoutMs: PER_INSTANCE_GROUP_SESSION_TIMEOUT_MS,
       handle: async (event) => {
         if (!isEvent(event, AccessRevocationV1)) return;
         const { subject, action, reason } = event.envelope.data;
