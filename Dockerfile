@@ -52,6 +52,9 @@ COPY --from=build /src/libs/abuse-detector/data-access/migrations ./services/abu
 COPY --from=build /src/dist/apps/testapi ./services/testapi/bundle
 COPY deploy/docker/ ./deploy/docker/
 COPY deploy/k8s/base/kafka-topics/topics.conf ./deploy/docker/topics.conf
+# The face-api's spool folder (LATCHKEY_SPOOL_DIR in compose and Kubernetes), the one path the service user owns:
+# a named volume or claim mounted there starts out owned by that user.
+RUN mkdir -p /var/lib/latchkey/spool && chown 1000:1000 /var/lib/latchkey/spool && chmod 0700 /var/lib/latchkey/spool
 # The image's own user (node, uid 1000), numeric so that Kubernetes' runAsNonRoot can check it.
 USER 1000:1000
 EXPOSE 3001 3002 3003 3004 3005 3006 3010

@@ -4,6 +4,7 @@ import { dirname, join, posix } from 'node:path';
 import { DEFAULT_PORTS } from '@latchkey/config';
 import { composeValidator } from './support/compose-schema';
 import { serviceVariables } from './support/config-catalogue';
+import { spoolingServices } from './support/spooling-services';
 import { DEPLOY_ROOT, list, readYaml, record } from './support/deploy-files';
 
 const COMPOSE_FILE = 'compose/compose.yaml';
@@ -95,6 +96,16 @@ describe('compose file (deploy/compose/compose.yaml)', () => {
       expect(env['KAFKA_BROKERS']).toBe('kafka:9092');
       expect(env['DATABASE_URL']).toMatch(/^postgres:\/\/latchkey:\$\{POSTGRES_PASSWORD:\?[^}]+\}@postgres:5432\/latchkey$/);
       expect(env['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector:4318');
+    });
+
+    it(spoolingServices().includes(name) ? 'keeps its spool on a named volume, not on the tmpfs' : 'keeps no spool', () => {
+      const dir = environment(name)['LATCHKEY_SPOOL_DIR'];
+      if (!spoolingServices().includes(name)) return expect(dir).toBeUndefined();
+      expect(dir).toMatch(/^\/var\/lib\/latchkey\//);
+      const named = list(service['volumes']).filter((v) => bindMount(v) === undefined);
+      expect(named.map((v) => String(v).split(':')[1])).toContain(dir);
+      const volume = String(named.find((v) => String(v).split(':')[1] === dir)).split(':')[0];
+      expect(Object.keys(record(compose['volumes']))).toContain(volume);
     });
 
     it('takes every secret from the environment (.env), never a value written here', () => {

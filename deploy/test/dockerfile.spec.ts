@@ -6,7 +6,7 @@ import { WORKSPACE_ROOT } from './support/deploy-files';
 import { copyOf, dockerignore, stages } from './support/dockerfile';
 import { buildProjects, dockerfileProblems, readDockerFiles } from './support/dockerfile-checks';
 
-// The image cannot be built here (no Docker daemon): these checks are static.
+// Static checks, run by `npm test`. The image itself is built and run by deploy/scripts/image-smoke.sh (docs/DEPLOY.md).
 const { dockerfile, ignore } = readDockerFiles(WORKSPACE_ROOT);
 const all = stages(dockerfile);
 const final = all.at(-1);
@@ -35,6 +35,16 @@ describe('the image (Dockerfile, .dockerignore)', () => {
       sources: ['deploy/k8s/base/kafka-topics/topics.conf'],
       destination: './deploy/docker/topics.conf',
     });
+  });
+
+  it('creates the spool folder compose and Kubernetes mount for the face-api, owned by the user the image runs as', () => {
+    const compose = readFileSync(join(WORKSPACE_ROOT, 'deploy/compose/compose.yaml'), 'utf8');
+    const spoolDir = /LATCHKEY_SPOOL_DIR: (\S+)/.exec(compose)?.[1];
+    expect(spoolDir).toBe('/var/lib/latchkey/spool');
+    const user = final?.instructions.find((i) => i.keyword === 'USER')?.args;
+    const runs = (final?.instructions ?? []).filter((i) => i.keyword === 'RUN').map((i) => i.args);
+    expect(runs).toContainEqual(expect.stringContaining(`mkdir -p ${spoolDir}`));
+    expect(runs).toContainEqual(expect.stringContaining(`chown ${user} ${spoolDir}`));
   });
 
   it('accepts exactly the services of DEFAULT_PORTS, at the same ports', () => {

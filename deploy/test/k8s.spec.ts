@@ -5,6 +5,7 @@ import { DEFAULT_PORTS } from '@latchkey/config';
 import { DEPLOY_ROOT, deployFiles, list, record } from './support/deploy-files';
 import { serviceVariables } from './support/config-catalogue';
 import { modelProblems } from './support/k8s-models';
+import { spoolingServices } from './support/spooling-services';
 import { kustomize, parseManifests, readManifests, referencedPaths, strategicMerge, type K8sObject } from './support/kustomize';
 
 const K8S = join(DEPLOY_ROOT, 'k8s');
@@ -12,8 +13,12 @@ const OVERLAYS = ['base', 'overlays/dev', 'overlays/production'];
 const built = new Map(OVERLAYS.map((dir) => [dir, kustomize(join(K8S, dir))]));
 const SERVICES = Object.keys(DEFAULT_PORTS);
 const variables = serviceVariables();
+const SPOOLING = spoolingServices();
 
 const ofKind = (objects: K8sObject[], kind: string): K8sObject[] => objects.filter((o) => o.kind === kind);
+/** What runs the services: Deployments, and StatefulSets for those that keep a spool. */
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet'];
+const workloadsOf = (objects: K8sObject[]): K8sObject[] => objects.filter((o) => WORKLOAD_KINDS.includes(o.kind));
 const nameOf = (o: K8sObject): string => String(o.metadata['name']);
 const podSpec = (workload: K8sObject): Record<string, unknown> => record(record(record(workload['spec'])['template'])['spec']);
 const containers = (workload: K8sObject): Record<string, unknown>[] => list(podSpec(workload)['containers']).map(record);
@@ -66,14 +71,16 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     });
 
     it('runs every service the image knows, each with a Service on its default port', () => {
-      const deployments = ofKind(objects, 'Deployment');
+      const deployments = workloadsOf(objects);
       expect(deployments.map(nameOf).sort()).toEqual([...SERVICES].sort());
       for (const d of deployments) {
         const [container] = containers(d);
         const port = DEFAULT_PORTS[nameOf(d) as keyof typeof DEFAULT_PORTS];
         expect([nameOf(d), container['args']]).toEqual([nameOf(d), [nameOf(d)]]);
         expect([nameOf(d), list(container['ports']).map(record)[0]?.['containerPort']]).toEqual([nameOf(d), port]);
-        const service = ofKind(objects, 'Service').find((s) => labelsMatch(record(record(s['spec'])['selector']), templateLabels(d)));
+        const service = ofKind(objects, 'Service').find(
+          (s) => nameOf(s) === nameOf(d) && labelsMatch(record(record(s['spec'])['selector']), templateLabels(d)),
+        );
         expect([nameOf(d), service && nameOf(service), list(record(service?.['spec'])['ports']).map(record)[0]?.['port']]).toEqual([
           nameOf(d),
           nameOf(d),
@@ -82,13 +89,18 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       }
     });
 
-    it('gives every Deployment both probes, requests and limits, a non-root user, a read-only root filesystem, no capabilities and a writable /tmp', () => {
-      for (const d of ofKind(objects, 'Deployment')) expect([nameOf(d), workloadProblems(d, true)]).toEqual([nameOf(d), []]);
+    it('gives every workload both probes, requests and limits, a non-root user, a read-only root filesystem, no capabilities and a writable /tmp', () => {
+      for (const d of workloadsOf(objects)) expect([nameOf(d), workloadProblems(d, true)]).toEqual([nameOf(d), []]);
       for (const j of ofKind(objects, 'Job')) expect([nameOf(j), workloadProblems(j, false)]).toEqual([nameOf(j), []]);
     });
 
-    it('gives every replicated Deployment a PodDisruptionBudget and a HorizontalPodAutoscaler; singletons neither, one replica, Recreate', () => {
-      for (const d of ofKind(objects, 'Deployment')) expect([nameOf(d), scalingProblems(d, objects)]).toEqual([nameOf(d), []]);
+    it(`keeps the spool of every spooling service (${SPOOLING.join(', ')}) on a claim of its own per replica; nothing else is a StatefulSet`, () => {
+      expect(SPOOLING.length).toBeGreaterThan(0);
+      for (const w of workloadsOf(objects)) expect([nameOf(w), spoolProblems(w)]).toEqual([nameOf(w), []]);
+    });
+
+    it('gives every replicated workload a PodDisruptionBudget and a HorizontalPodAutoscaler; singletons neither, one replica, Recreate', () => {
+      for (const d of workloadsOf(objects)) expect([nameOf(d), scalingProblems(d, objects)]).toEqual([nameOf(d), []]);
     });
 
     it('sets only variables the services read (docs/CONFIG.md), secrets only from a Secret', () => {
@@ -103,7 +115,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     });
 
     it('pins every image (no latest) and creates the topics with a Job', () => {
-      for (const workload of [...ofKind(objects, 'Deployment'), ...ofKind(objects, 'Job')]) {
+      for (const workload of [...workloadsOf(objects), ...ofKind(objects, 'Job')]) {
         for (const c of [...containers(workload), ...initContainers(workload)])
           expect(String(c['image'])).toMatch(/^[^:]+(:[0-9][\w.-]*|@sha256:[0-9a-f]{64})$/);
       }
@@ -136,6 +148,17 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       expect(workloadProblems(patched({ spec: { template: { spec: { securityContext: { runAsNonRoot: false } } } } }), true)).toEqual([
         'pod may run as root',
       ]);
+    });
+
+    it('report a spool on scratch space, a claim mounted elsewhere, and a StatefulSet that does not spool', () => {
+      const faceApi = workloadsOf(base).find((w) => nameOf(w) === 'face-api') as K8sObject;
+      const asDeployment = { ...faceApi, kind: 'Deployment' };
+      expect(spoolProblems(asDeployment)).toEqual(['spools but is not a StatefulSet']);
+      const elsewhere = strategicMerge(faceApi, {
+        spec: { template: { spec: { containers: [{ name: 'face-api', env: [{ name: 'LATCHKEY_SPOOL_DIR', value: '/tmp/latchkey/spool' }] }] } } },
+      }) as K8sObject;
+      expect(spoolProblems(elsewhere)).toEqual(['LATCHKEY_SPOOL_DIR /tmp/latchkey/spool is not on a volumeClaimTemplate']);
+      expect(spoolProblems({ ...issuer, kind: 'StatefulSet' })).toEqual(['a StatefulSet that keeps no spool']);
     });
 
     it('report a Deployment without its HPA or PDB, and a singleton that scales', () => {
@@ -206,11 +229,33 @@ function workloadProblems(workload: K8sObject, service: boolean): string[] {
   return problems;
 }
 
+/**
+ * A spool holds served uses whose events the bus has not acknowledged: it must
+ * outlive the pod, so a spooling service is a StatefulSet whose
+ * LATCHKEY_SPOOL_DIR is a mount of one of its volumeClaimTemplates. A
+ * StatefulSet for anything else would only slow its rollouts.
+ */
+function spoolProblems(workload: K8sObject): string[] {
+  const spools = SPOOLING.includes(nameOf(workload));
+  if (!spools) return workload.kind === 'StatefulSet' ? ['a StatefulSet that keeps no spool'] : [];
+  if (workload.kind !== 'StatefulSet') return ['spools but is not a StatefulSet'];
+  const [main] = containers(workload);
+  const dir = list(main?.['env'])
+    .map(record)
+    .find((e) => e['name'] === 'LATCHKEY_SPOOL_DIR')?.['value'];
+  if (typeof dir !== 'string') return ['no LATCHKEY_SPOOL_DIR: the spool would be on scratch space under LATCHKEY_DATA_DIR'];
+  const claims = list(record(workload['spec'])['volumeClaimTemplates']).map((t) => String(record(record(t)['metadata'])['name']));
+  const mount = list(main?.['volumeMounts'])
+    .map(record)
+    .find((m) => m['mountPath'] === dir);
+  return mount !== undefined && claims.includes(String(mount['name'])) ? [] : [`LATCHKEY_SPOOL_DIR ${dir} is not on a volumeClaimTemplate`];
+}
+
 /** Replicated Deployments need an HPA and a PDB selecting them; singletons must not scale. */
 function scalingProblems(d: K8sObject, objects: K8sObject[]): string[] {
   const hpas = ofKind(objects, 'HorizontalPodAutoscaler').filter((h) => {
     const ref = record(record(h['spec'])['scaleTargetRef']);
-    return ref['kind'] === 'Deployment' && ref['name'] === nameOf(d) && ref['apiVersion'] === 'apps/v1';
+    return ref['kind'] === d.kind && ref['name'] === nameOf(d) && ref['apiVersion'] === 'apps/v1';
   });
   const pdbs = ofKind(objects, 'PodDisruptionBudget').filter((p) =>
     labelsMatch(record(record(record(p['spec'])['selector'])['matchLabels']), templateLabels(d)),
@@ -221,7 +266,7 @@ function scalingProblems(d: K8sObject, objects: K8sObject[]): string[] {
     if (spec['replicas'] !== 1) problems.push('singleton with replicas ≠ 1');
     if (hpas.length > 0) problems.push('singleton with an HPA');
     if (pdbs.length > 0) problems.push('singleton with a PDB');
-    if (record(spec['strategy'])['type'] !== 'Recreate') problems.push('singleton without Recreate');
+    if (d.kind !== 'Deployment' || record(spec['strategy'])['type'] !== 'Recreate') problems.push('singleton without Recreate');
     return problems;
   }
   const problems: string[] = [];
@@ -239,7 +284,7 @@ function environmentProblems(objects: K8sObject[]): string[] {
     if (!variables.has(key)) problems.push(`ConfigMap latchkey-config sets ${key}, which no service reads`);
     else if (SECRET.test(key)) problems.push(`ConfigMap latchkey-config holds the secret ${key}`);
   }
-  for (const d of ofKind(objects, 'Deployment')) {
+  for (const d of workloadsOf(objects)) {
     for (const c of containers(d)) {
       for (const env of list(c['env']).map(record)) {
         const name = String(env['name']);
