@@ -10,6 +10,9 @@
 # ENGINE is docker or podman (ENGINE_RUN_FLAGS adds options to each `run`, e.g. the ones docs/DEPLOY.md gives
 # for podman inside a container); PG_URL is an admin URL of the PostgreSQL server (default
 # postgres://postgres@127.0.0.1:5432/postgres); the script creates and drops its own database.
+# KAFKA_PID (the broker's process id, which `kafka.ts start` prints) adds a broker outage: the broker is frozen
+# with SIGSTOP, uses served meanwhile must be spooled on the face-api's volume, the face-api container is deleted
+# (as a pod is), a new one mounts the same volume, and after SIGCONT every one of those uses must reach the audit.
 # Containers use the host's network: the services' default ports 3001-3006 and 3010 must be free.
 # Not part of `npm test`: CI has no container engine. What it found and when it last ran: docs/DEPLOY.md.
 set -euo pipefail
@@ -36,7 +39,7 @@ fail() {
 }
 
 cleanup() {
-  local status=$?
+  local status=${1:-$?}
   for service in "${SERVICES[@]}"; do
     if [[ $status -ne 0 ]] && "$ENGINE" inspect "$RUN_ID-$service" > /dev/null 2>&1; then
       printf '\n--- last log lines of %s\n' "$service" >&2
@@ -88,25 +91,30 @@ declare -A OWN_SECRETS=(
   [testapi]=''
 )
 
-say 'every service in its own container'
-for service in "${SERVICES[@]}"; do
-  own=()
+start_service() {
+  local service=$1 own=() extra=()
   for name in ${OWN_SECRETS[$service]}; do own+=(-e "$name=$(secret "$name")"); done
-  extra=()
   [[ $service == face-api ]] && extra=(-e LATCHKEY_SPOOL_DIR=/var/lib/latchkey/spool -v "$RUN_ID-spool:/var/lib/latchkey/spool")
   "$ENGINE" run -d --name "$RUN_ID-$service" --network host --read-only --tmpfs /tmp:rw,size=256m,mode=1777 \
     --cap-drop ALL --security-opt no-new-privileges "${RUN_FLAGS[@]}" "${common_env[@]}" "${own[@]}" "${extra[@]}" \
     "$IMAGE" "$service" > /dev/null
-done
+}
+await_ready() {
+  local service=$1 since=$2 within=$3
+  until curl -fs -o /dev/null "$(url "$service")/readyz"; do
+    [[ $("$ENGINE" inspect --format '{{.State.Running}}' "$RUN_ID-$service") == true ]] || fail "$service exited"
+    (($(date +%s) - since < within)) || fail "$service not ready within $within s"
+    sleep 1
+  done
+}
+
+say 'every service in its own container'
+for service in "${SERVICES[@]}"; do start_service "$service"; done
 
 say 'readiness (/readyz) and the image HEALTHCHECK command'
 started=$(date +%s)
 for service in "${SERVICES[@]}"; do
-  until curl -fsS -o /dev/null "$(url "$service")/readyz"; do
-    [[ $("$ENGINE" inspect --format '{{.State.Running}}' "$RUN_ID-$service") == true ]] || fail "$service exited"
-    (($(date +%s) - started < 180)) || fail "$service not ready within 180 s"
-    sleep 1
-  done
+  await_ready "$service" "$started" 180
   "$ENGINE" exec "$RUN_ID-$service" node /app/deploy/docker/healthcheck.js || fail "the HEALTHCHECK command fails in $service"
   printf '%-15s ready after %3d s\n' "$service" $(($(date +%s) - started))
 done
@@ -160,6 +168,44 @@ until psql -tA "$DATABASE_URL" -c "SELECT string_agg(outcome, ',' ORDER BY outco
 done
 printf 'audit rows of %s…: lat.issued, lat.used after %d s\n' "${JTI:0:8}" $(($(date +%s) - started))
 cli audit verify > /dev/null || fail 'the audit chain does not verify'
+
+served_rows() { psql -tA "$DATABASE_URL" -c "SELECT count(*) FROM audit.events WHERE jti = '$JTI' AND outcome = 'served'"; }
+spooled_files() {
+  "$ENGINE" exec "$RUN_ID-face-api" node -e 'process.stdout.write(String(require("fs").readdirSync(process.env.LATCHKEY_SPOOL_DIR).length))'
+}
+if [[ -z ${KAFKA_PID:-} ]]; then
+  say 'broker outage: not run (give KAFKA_PID to run it)'
+else
+  say 'broker outage: uses served meanwhile are spooled on the volume and outlive the container'
+  USES=5
+  [[ $(spooled_files) == 0 ]] || fail 'the spool holds files before the outage'
+  kill -STOP "$KAFKA_PID"
+  trap 'status=$?; kill -CONT "$KAFKA_PID" 2> /dev/null; cleanup "$status"' EXIT
+  # At once, so that all are served within the revocation feed's staleness bound (5 s) of the freeze.
+  for i in $(seq "$USES"); do identify -H "LimitedAccessToken: Bearer $TOKEN" > "$WORK/outage-$i" & done
+  wait
+  for i in $(seq "$USES"); do [[ $(cat "$WORK/outage-$i") == 200 ]] || fail "use $i during the outage answered $(cat "$WORK/outage-$i")"; done
+  files=$(spooled_files)
+  ((files > 0)) || fail 'the spool folder on the volume is empty after uses served during the outage'
+  printf '%d uses served with the broker frozen; the spool holds %s file(s)\n' "$USES" "$files"
+  # SIGKILL, then gone, as a pod deleted with its node: only the volume remains. (A SIGTERM would wait out the
+  # shutdown bound, since consumers cannot leave their groups on a frozen broker.)
+  "$ENGINE" kill --signal KILL "$RUN_ID-face-api" > /dev/null
+  "$ENGINE" rm -f "$RUN_ID-face-api" > /dev/null
+  start_service face-api
+  kill -CONT "$KAFKA_PID"
+  outage_end=$(date +%s)
+  until [[ $(served_rows) == $((USES + 1)) ]]; do
+    (($(date +%s) - outage_end < 120)) || fail "$(served_rows) served rows of $JTI in the audit store, not $((USES + 1)), 120 s after the broker's return"
+    sleep 1
+  done
+  printf 'a new face-api container drained the volume: %d served rows of %s… in the audit store %d s after the broker returned\n' \
+    $((USES + 1)) "${JTI:0:8}" $(($(date +%s) - outage_end))
+  for service in "${SERVICES[@]}"; do await_ready "$service" "$outage_end" 90; done
+  printf 'every service ready again %d s after the broker returned\n' $(($(date +%s) - outage_end))
+  [[ $(spooled_files) == 0 ]] || fail 'the spool still holds files after draining'
+  cli audit verify > /dev/null || fail 'the audit chain does not verify after the outage'
+fi
 
 say 'SIGTERM to every service: each exits 0 within LATCHKEY_SHUTDOWN_TIMEOUT_MS (10 s)'
 for service in "${SERVICES[@]}"; do
