@@ -21,6 +21,8 @@ export {
   type VerificationKeys,
   type VerifyTokenOptions,
   type VerifiedToken,
+  inspectPlatformJwt,
+  type InspectedToken,
 } from './lib/verify-jwt';
 // The issuer's JWKS over HTTP, for resource servers. The class is exported as a type: create it with the function.
 export { createRemoteJwks, DEFAULT_REMOTE_JWKS_OPTIONS, type RemoteJwks, type RemoteJwksOptions, type RemoteJwksStatus } from './lib/remote-jwks';

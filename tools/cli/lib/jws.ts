@@ -1,5 +1,5 @@
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet } from 'jose';
 import { readFile } from 'node:fs/promises';
+import { inspectPlatformJwt, TokenError, type JsonWebKeySet } from '@latchkey/tokens';
 import { CliError } from './cli-error';
 
 /** A compact JWS's header and claims, read without checking anything. */
@@ -23,9 +23,6 @@ export function decodeJws(token: string): DecodedJws {
   return { header: part(parts[0] ?? '', 'header'), claims: part(parts[1] ?? '', 'claims') };
 }
 
-/** Platform tokens are signed with ES256 or EdDSA only: anything else (`none`, HS256) is refused, never tried. */
-export const ALGORITHMS = ['ES256', 'EdDSA'];
-
 export interface VerifyOptions {
   /** A JWKS URL (http/https) or a file holding one. */
   readonly jwks: string;
@@ -39,29 +36,31 @@ export type Verification =
   | { readonly valid: false; readonly reason: string; readonly code: string };
 
 /**
- * Verifies the signature against the JWKS with the algorithms pinned, the
- * times (5 s tolerance, as the services), and `iss`/`aud` when given. A
- * token that fails is an answer (valid: false), not an error; a key set
- * that cannot be had is a CliError.
+ * Verifies the token as the services would, less its profile (@latchkey/tokens'
+ * `inspectPlatformJwt`): the signature against the JWKS with the platform's
+ * algorithms pinned (`none`, HS256 are refused, never tried), the times
+ * (5 s tolerance), and `iss`/`aud` when given. A token that fails is an
+ * answer (valid: false, with the services' TOKENS.* code), not an error; a
+ * key set that cannot be had is a CliError.
  */
 export async function verifyJws(token: string, options: VerifyOptions): Promise<Verification> {
-  const keys = createLocalJWKSet(await loadJwks(options.jwks, options.fetchImpl));
+  const jwks = await loadJwks(options.jwks, options.fetchImpl);
   try {
-    const { payload, protectedHeader } = await jwtVerify(token.trim(), keys, {
-      algorithms: ALGORITHMS,
-      clockTolerance: 5,
+    const { header, claims } = await inspectPlatformJwt(token.trim(), {
+      jwks,
       ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
       ...(options.audience !== undefined ? { audience: options.audience } : {}),
     });
-    return { valid: true, header: { ...protectedHeader }, claims: { ...payload } };
+    return { valid: true, header: { ...header }, claims: { ...claims } };
   } catch (error) {
-    if (error instanceof errors.JOSEError) return { valid: false, code: error.code, reason: error.message };
+    if (error instanceof TokenError && error.code !== 'TOKENS.JWKS_INVALID') return { valid: false, code: error.code, reason: error.message };
+    if (error instanceof TokenError) throw new CliError(`${options.jwks} is not a usable JSON Web Key Set (${error.message})`);
     throw error;
   }
 }
 
 /** A JWKS from a URL (fetched once) or a file. */
-export async function loadJwks(source: string, fetchImpl: typeof fetch): Promise<JSONWebKeySet> {
+export async function loadJwks(source: string, fetchImpl: typeof fetch): Promise<JsonWebKeySet> {
   let text: string;
   if (/^https?:\/\//.test(source)) {
     const response = await fetchImpl(source).catch((error: unknown) => {
@@ -81,5 +80,5 @@ export async function loadJwks(source: string, fetchImpl: typeof fetch): Promise
     throw new CliError(`${source} is not JSON`);
   }
   if (!Array.isArray((parsed as { keys?: unknown } | null)?.keys)) throw new CliError(`${source} is not a JSON Web Key Set`);
-  return parsed as JSONWebKeySet;
+  return parsed as JsonWebKeySet;
 }

@@ -1,4 +1,4 @@
-import { createLocalJWKSet, jwtVerify, type JWK, type JWTVerifyGetKey } from 'jose';
+import { createLocalJWKSet, jwtVerify, type JWK, type JWTVerifyGetKey, type JWTVerifyOptions, type JWTVerifyResult } from 'jose';
 import type { z } from 'zod';
 import { decodeBase64urlStrict } from './base64url';
 import { tokenErrorFromJose } from './jose-error';
@@ -94,19 +94,19 @@ function localResolverFor(jwks: JsonWebKeySet): JWTVerifyGetKey {
   return resolver;
 }
 
+/** The checks of {@link verifySignedJwt} beyond size, shape, signature and the pinned algorithms. */
+type SignedJwtChecks = Pick<JWTVerifyOptions, 'typ' | 'issuer' | 'audience' | 'requiredClaims' | 'maxTokenAge' | 'currentDate'> & {
+  readonly clockToleranceSeconds?: number;
+};
+
 /**
- * The one verification path of every profile: size, shape, signature
- * against the JWKS (held or fetched) with the algorithms pinned, `typ`, `iss`, `aud`, times,
- * required claims, then the profile's claim schema. Internal: profiles
- * expose their own typed functions.
+ * Size, shape, then the signature against the JWKS (held or fetched) with
+ * the algorithms pinned and the given header, claim and time checks: the
+ * part every verification shares.
  *
  * @throws TokenError with a verification code; never a raw jose error.
  */
-export async function verifyJwt<C>(
-  token: string,
-  profile: TokenProfile<C>,
-  options: VerifyTokenOptions,
-): Promise<VerifiedToken<C>> {
+async function verifySignedJwt(token: string, keys: VerificationKeys, checks: SignedJwtChecks): Promise<JWTVerifyResult> {
   // Callers pass header values; a missing header must be refused, not crash.
   if (typeof token !== 'string') throw new TokenError('TOKENS.MALFORMED', 'no token');
   if (token.length > MAX_TOKEN_BYTES) {
@@ -120,22 +120,35 @@ export async function verifyJwt<C>(
     throw new TokenError('TOKENS.MALFORMED', 'the token is not a compact JWS in canonical base64url');
   }
 
-  let verified: Awaited<ReturnType<typeof jwtVerify>>;
+  const { clockToleranceSeconds, ...rest } = checks;
   try {
-    verified = await jwtVerify(token, resolverFor(options.jwks), {
-      typ: profile.typ,
+    return await jwtVerify(token, resolverFor(keys), {
+      ...rest,
       algorithms: [...SIGNING_ALGORITHMS],
-      issuer: options.issuer,
-      audience: options.audience,
-      requiredClaims: [...profile.requiredClaims],
-      clockTolerance: options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
-      maxTokenAge: options.maxTokenAgeSeconds ?? profile.maxTokenAgeSeconds,
-      currentDate: options.now,
+      clockTolerance: clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS,
     });
   } catch (error) {
     throw tokenErrorFromJose(error);
   }
+}
 
+/**
+ * The one verification path of every profile: {@link verifySignedJwt} with
+ * the profile's `typ`, `iss`, `aud`, required claims and token age, then the
+ * profile's claim schema. Internal: profiles expose their own typed functions.
+ *
+ * @throws TokenError with a verification code; never a raw jose error.
+ */
+export async function verifyJwt<C>(token: string, profile: TokenProfile<C>, options: VerifyTokenOptions): Promise<VerifiedToken<C>> {
+  const verified = await verifySignedJwt(token, options.jwks, {
+    typ: profile.typ,
+    issuer: options.issuer,
+    audience: options.audience,
+    requiredClaims: [...profile.requiredClaims],
+    clockToleranceSeconds: options.clockToleranceSeconds,
+    maxTokenAge: options.maxTokenAgeSeconds ?? profile.maxTokenAgeSeconds,
+    currentDate: options.now,
+  });
   const { kid, alg } = verified.protectedHeader;
   const parsed = profile.schema.safeParse(verified.payload);
   if (!parsed.success) {
@@ -147,4 +160,31 @@ export async function verifyJwt<C>(
     throw new TokenError('TOKENS.MALFORMED', 'the token header lacks kid or a pinned alg');
   }
   return { claims: parsed.data, kid, alg };
+}
+
+/** What an operator inspects: a verified token's header and claims, whatever its profile. */
+export type InspectedToken = {
+  readonly header: Readonly<Record<string, unknown>>;
+  readonly claims: Readonly<Record<string, unknown>>;
+};
+
+/**
+ * Verifies a token of any platform profile for inspection (the operator CLI's
+ * `token verify`): size, shape, the signature with the platform's algorithms
+ * pinned, the times, and `iss`/`aud` only when given. No `typ` or claim schema
+ * is checked, so this must never authorise anything: services use their
+ * profile's function.
+ *
+ * @throws TokenError with a verification code; never a raw jose error.
+ */
+export async function inspectPlatformJwt(
+  token: string,
+  options: { readonly jwks: JsonWebKeySet; readonly issuer?: string; readonly audience?: string; readonly now?: Date },
+): Promise<InspectedToken> {
+  const { payload, protectedHeader } = await verifySignedJwt(token, options.jwks, {
+    ...(options.issuer !== undefined ? { issuer: options.issuer } : {}),
+    ...(options.audience !== undefined ? { audience: options.audience } : {}),
+    currentDate: options.now,
+  });
+  return { header: { ...protectedHeader }, claims: { ...payload } };
 }
