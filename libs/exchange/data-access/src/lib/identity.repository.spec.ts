@@ -37,6 +37,24 @@ describe(IdentityRepository.name, () => {
   const peopleOf = async (s: IdentitySighting) =>
     db.query('SELECT person_id FROM exchange.identities WHERE tenant_id = $1 AND object_id = $2', [s.tenantId, s.objectId]);
 
+  describe("findUnchanged (the exchange's read-only path)", () => {
+    it('answers a known person whose attributes the sighting leaves as they are, bounded or absent ones included', async () => {
+      const long = aSighting({ displayName: 'n'.repeat(1000) });
+      const created = await identities.findOrCreate(undefined, long, 'create');
+      expect(await identities.findUnchanged(long)).toEqual(created?.identity);
+      expect(await identities.findUnchanged({ ...long, displayName: null, username: undefined })).toEqual(created?.identity);
+    });
+
+    it('answers nothing for a person not seen yet, or one whose name or username the sighting changes', async () => {
+      const sighting = aSighting();
+      expect(await identities.findUnchanged(sighting)).toBeUndefined();
+      await identities.findOrCreate(undefined, sighting, 'create');
+      expect(await identities.findUnchanged({ ...sighting, displayName: 'Ada King' })).toBeUndefined();
+      expect(await identities.findUnchanged({ ...sighting, username: 'ada.king@contoso.example' })).toBeUndefined();
+      expect(await peopleOf(sighting)).toHaveLength(1);
+    });
+  });
+
   describe('in create mode', () => {
     it('creates a person on first sight with a random p_ id and the token’s attributes', async () => {
       const sighting = aSighting();

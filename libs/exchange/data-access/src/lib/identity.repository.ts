@@ -53,6 +53,12 @@ const toIdentity = (r: IdentityRow): Identity => ({
 
 const bounded = (value: string | null | undefined): string | null => (value ? value.slice(0, MAX_ATTRIBUTE) : null);
 
+/** The attributes a sighting would leave stored: its own where it carries them, the stored ones otherwise. */
+const refreshedAttributes = (known: Identity, sighting: IdentitySighting): { displayName: string | null; username: string | null } => ({
+  displayName: bounded(sighting.displayName) ?? known.displayName,
+  username: bounded(sighting.username) ?? known.username,
+});
+
 /**
  * People keyed by Entra (`tid`, `oid`). A first sight creates the person
  * (in `create` mode) with a random id and writes `identity.created` to the
@@ -82,6 +88,20 @@ export class IdentityRepository {
     return this.db.transaction((own) => this.resolve(own, sighting, mode));
   }
 
+  /**
+   * The person of `sighting` when they exist and the sighting changes none
+   * of their attributes: one read, no transaction, nothing to write. The
+   * exchange's common case (a returning person) then needs no transaction
+   * of its own; anything else (a first sight, a changed name) is
+   * undefined here and goes through {@link findOrCreate}.
+   */
+  async findUnchanged(sighting: IdentitySighting): Promise<Identity | undefined> {
+    const known = await this.find(sighting.tenantId, sighting.objectId);
+    if (!known) return undefined;
+    const next = refreshedAttributes(known, sighting);
+    return next.displayName === known.displayName && next.username === known.username ? known : undefined;
+  }
+
   /** The person with this id. */
   async findByPersonId(personId: string, executor: SqlExecutor = this.db): Promise<Identity | undefined> {
     const [row] = await executor.query<IdentityRow>(`SELECT ${COLUMNS} FROM exchange.identities WHERE person_id = $1`, [personId]);
@@ -102,7 +122,7 @@ export class IdentityRepository {
     const username = bounded(sighting.username);
     // The common case first: a person seen before costs one read.
     const known = await this.find(sighting.tenantId, sighting.objectId, tx);
-    if (known) return this.refresh(tx, known, displayName, username);
+    if (known) return this.refresh(tx, known, sighting);
     if (mode === 'link-only') return undefined;
 
     // Random, never derived from claims: a person id reveals nothing and cannot be forged from a token.
@@ -119,12 +139,11 @@ export class IdentityRepository {
     // Another transaction created the person between our read and our insert; ON CONFLICT waited for it to commit.
     const winner = await this.find(sighting.tenantId, sighting.objectId, tx);
     if (!winner) throw new Error('identity vanished between a conflicting insert and its read');
-    return this.refresh(tx, winner, displayName, username);
+    return this.refresh(tx, winner, sighting);
   }
 
-  private async refresh(tx: SqlExecutor, known: Identity, displayName: string | null, username: string | null): Promise<IdentityResolution> {
-    const nextName = displayName ?? known.displayName;
-    const nextUsername = username ?? known.username;
+  private async refresh(tx: SqlExecutor, known: Identity, sighting: IdentitySighting): Promise<IdentityResolution> {
+    const { displayName: nextName, username: nextUsername } = refreshedAttributes(known, sighting);
     if (nextName === known.displayName && nextUsername === known.username) return { identity: known, created: false, refreshed: false };
     const [row] = await tx.query<IdentityRow>(
       `UPDATE exchange.identities SET display_name = $2, username = $3, updated_at = now() WHERE person_id = $1 RETURNING ${COLUMNS}`,

@@ -10,6 +10,8 @@ export interface OutboxRelayOptions {
   readonly batchSize?: number;
   /** Poll interval when idle; a write nudges the relay sooner (default 250 ms). */
   readonly pollIntervalMs?: number;
+  /** Pause after a pass that published less than a batch (default {@link RELAY_COALESCE_MS}; 0: none). */
+  readonly coalesceMs?: number;
   /** Longest pause after failures (default 5 s). */
   readonly maxBackoffMs?: number;
   readonly log?: (level: 'error' | 'warn' | 'info', message: string, fields?: Record<string, unknown>) => void;
@@ -25,6 +27,14 @@ interface OutboxRow extends Record<string, unknown> {
 const NUDGE_FOLLOW_UP_MS = 100;
 /** The quick retry's pause. */
 const NUDGE_RECHECK_MS = 5;
+/**
+ * The pause after a pass that published less than a batch, before the next:
+ * rows written meanwhile go in one pass instead of a pass each. Every pass
+ * is a transaction of four statements, so under a steady stream of writes
+ * passes run back to back with a row or two each, and the relay's round trips
+ * rival the writers' own. Nudges do not cut this pause short.
+ */
+export const RELAY_COALESCE_MS = 5;
 
 /**
  * Publishes outbox rows in id order. Each pass claims a batch with
@@ -153,21 +163,32 @@ export class OutboxRelay {
         // recorded in relayOnce; back off below
       }
       if (!this.running) break;
-      if (published > 0) continue;
+      if (published >= (this.options.batchSize ?? 100)) continue;
+      if (published > 0) {
+        await this.pause(this.options.coalesceMs ?? RELAY_COALESCE_MS, 'stop only');
+        continue;
+      }
       const pause =
         this.failures > 0
           ? Math.min((this.options.pollIntervalMs ?? 250) * 2 ** this.failures, this.options.maxBackoffMs ?? 5000)
           : Date.now() - this.nudgedAt < NUDGE_FOLLOW_UP_MS
             ? NUDGE_RECHECK_MS
             : (this.options.pollIntervalMs ?? 250);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pause);
-        this.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      this.wake = undefined;
+      await this.pause(pause, 'nudge or stop');
     }
+  }
+
+  /** Waits `ms`, or less when stopped (and, unless 'stop only', when nudged). */
+  private async pause(ms: number, endedBy: 'nudge or stop' | 'stop only'): Promise<void> {
+    if (ms <= 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        if (endedBy === 'stop only' && this.running) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.wake = undefined;
   }
 }

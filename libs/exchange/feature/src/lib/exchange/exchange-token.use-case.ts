@@ -1,14 +1,20 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { RevocationCache } from '@latchkey/access-guards';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
-import { ExchangeCompletedV1, ExchangeDeniedV1, type ExchangeErrorCode, type RevocationSubject } from '@latchkey/contracts';
+import {
+  ExchangeCompletedV1,
+  ExchangeDeniedV1,
+  type ExchangeErrorCode,
+  type InternalAccessTokenClaims,
+  type RevocationSubject,
+} from '@latchkey/contracts';
 import { OAuthApplicationRepository, type OAuthApplication } from '@latchkey/exchange/data-access';
 import { OutboxWriter } from '@latchkey/messaging';
-import { Database } from '@latchkey/persistence';
-import { signInternalAccessToken } from '@latchkey/tokens';
-import { decideApplication } from '../applications/decide-application';
+import { Database, type SqlExecutor } from '@latchkey/persistence';
+import { signInternalAccessToken, type SignedToken } from '@latchkey/tokens';
+import { decideApplication, type ApplicationGrant } from '../applications/decide-application';
 import { EntraTokenError, EntraTokenValidator, type EntraPrincipal } from '../entra';
-import { MapIdentityUseCase } from '../identities/map-identity.use-case';
+import { MapIdentityUseCase, type MappedIdentity } from '../identities/map-identity.use-case';
 import { ExchangeSigningKey } from '../tokens/exchange-signing-key';
 import { exchangeTokensConfig } from '../tokens/exchange-tokens.config';
 import { ApplicationCache } from './application-cache';
@@ -45,6 +51,20 @@ export interface ExchangeResult {
   readonly expiresAt: Date;
   readonly cached: boolean;
 }
+
+/** What {@link ExchangeTokenUseCase}'s mint step needs of the exchange decided so far. */
+interface MintContext {
+  readonly request: ExchangeRequest;
+  readonly principal: EntraPrincipal;
+  readonly decision: ApplicationGrant;
+  readonly now: Date;
+  readonly expiresAt: Date;
+}
+
+/** A minted token for a person, or the refusal of the mapping or of the person's revocation. */
+type Minted =
+  | { readonly ok: true; readonly signed: SignedToken<InternalAccessTokenClaims>; readonly personId: string }
+  | { readonly ok: false; readonly code: Extract<MappedIdentity, { ok: false }>['code'] | 'EXCHANGE.REVOKED' };
 
 /**
  * Exchanges a Microsoft Entra ID access token for an internal access token
@@ -103,44 +123,17 @@ export class ExchangeTokenUseCase {
     }
 
     const expiresAt = new Date(Math.min(principal.expiresAt.getTime(), now.getTime() + decision.lifetimeSeconds * 1000));
-    const minted = await this.db.transaction(async (tx) => {
-      const person = await this.identities.execute(
-        { tenantId: principal.tenantId, objectId: principal.objectId, displayName: principal.displayName, username: principal.username },
-        decision.provisioning,
-        tx,
-      );
-      if (!person.ok) return person;
-      const lineage: RevocationSubject[] = [{ kind: 'person', personId: person.personId }];
-      if (this.revocations.refuses(lineage, principal.issuedAt) || this.revocations.blocks(lineage)) {
-        return { ok: false as const, code: 'EXCHANGE.REVOKED' as const };
-      }
-      const signed = await signInternalAccessToken(
-        {
-          issuer: this.config.LATCHKEY_EXCHANGE_URL,
-          audience: request.audience,
-          personId: person.personId,
-          clientId: decision.clientId,
-          scopes: decision.scopes,
-          tenantId: principal.tenantId,
-          objectId: principal.objectId,
-          sourceTokenId: principal.sourceTokenId,
-          now,
-          expiresAt,
-        },
-        this.key.signingKey(),
-      );
-      await this.outbox.write(tx, ExchangeCompletedV1, {
-        jti: signed.claims.jti,
-        personId: person.personId,
-        tenantId: principal.tenantId,
-        objectId: principal.objectId,
-        clientId: decision.clientId,
-        scopes: [...decision.scopes],
-        sourceTokenId: principal.sourceTokenId,
-        expiresAt: new Date(signed.claims.exp * 1000).toISOString(),
-      });
-      return { ok: true as const, signed, personId: person.personId };
-    });
+    const sighting = { tenantId: principal.tenantId, objectId: principal.objectId, displayName: principal.displayName, username: principal.username };
+    const mint = (executor: SqlExecutor, person: MappedIdentity): Promise<Minted> =>
+      this.mint(executor, person, { request, principal, decision, now, expiresAt });
+    // A returning person whose attributes are unchanged needs one write, the outbox row: a read and an INSERT, with
+    // no BEGIN and COMMIT around them. A first sight or a changed name writes the person too, so the person's row,
+    // identity.created and exchange.completed commit together in one transaction.
+    const known = await this.identities.withoutWrite(sighting, decision.provisioning);
+    const minted =
+      known !== undefined
+        ? await mint(this.db, known)
+        : await this.db.transaction(async (tx) => mint(tx, await this.identities.execute(sighting, decision.provisioning, tx)));
     if (!minted.ok) return this.refuse(request, principal, minted.code, describe(minted.code));
 
     const entry: CachedExchange = {
@@ -156,6 +149,47 @@ export class ExchangeTokenUseCase {
     this.cache.set(cacheKey, entry);
     this.logger.log({ msg: 'exchanged', jti: entry.jti, clientId: entry.clientId, personId: entry.personId, scopes: entry.scopes });
     return { token: entry.token, jti: entry.jti, scopes: entry.scopes, expiresAt: entry.expiresAt, cached: false };
+  }
+
+  /**
+   * Signs the internal token for the mapped person and writes its
+   * `exchange.completed` to the outbox with `executor` (the caller's
+   * transaction, or the database for a single-row write). The person's
+   * revocations are checked first: nothing is signed for a revoked person.
+   */
+  private async mint(executor: SqlExecutor, person: MappedIdentity, context: MintContext): Promise<Minted> {
+    if (!person.ok) return person;
+    const { request, principal, decision, now, expiresAt } = context;
+    const lineage: RevocationSubject[] = [{ kind: 'person', personId: person.personId }];
+    if (this.revocations.refuses(lineage, principal.issuedAt) || this.revocations.blocks(lineage)) {
+      return { ok: false, code: 'EXCHANGE.REVOKED' };
+    }
+    const signed = await signInternalAccessToken(
+      {
+        issuer: this.config.LATCHKEY_EXCHANGE_URL,
+        audience: request.audience,
+        personId: person.personId,
+        clientId: decision.clientId,
+        scopes: decision.scopes,
+        tenantId: principal.tenantId,
+        objectId: principal.objectId,
+        sourceTokenId: principal.sourceTokenId,
+        now,
+        expiresAt,
+      },
+      this.key.signingKey(),
+    );
+    await this.outbox.write(executor, ExchangeCompletedV1, {
+      jti: signed.claims.jti,
+      personId: person.personId,
+      tenantId: principal.tenantId,
+      objectId: principal.objectId,
+      clientId: decision.clientId,
+      scopes: [...decision.scopes],
+      sourceTokenId: principal.sourceTokenId,
+      expiresAt: new Date(signed.claims.exp * 1000).toISOString(),
+    });
+    return { ok: true, signed, personId: person.personId };
   }
 
   /** Whether a revocation of the entry's person, application or tenant came after it was minted. */

@@ -20,6 +20,17 @@ export type MappedIdentity =
 export class MapIdentityUseCase {
   constructor(private readonly identities: IdentityRepository) {}
 
+  /**
+   * The mapping when it needs no write (a known person whose attributes the
+   * sighting leaves as they are, or `deny`), found without a transaction;
+   * undefined when {@link execute} must run in one.
+   */
+  async withoutWrite(sighting: IdentitySighting, mode: ProvisioningMode): Promise<MappedIdentity | undefined> {
+    if (mode === 'deny') return { ok: false, code: 'EXCHANGE.PROVISIONING_DENIED' };
+    const known = await this.identities.findUnchanged(sighting);
+    return known && { ok: true, personId: known.personId, created: false };
+  }
+
   async execute(sighting: IdentitySighting, mode: ProvisioningMode, tx?: SqlExecutor): Promise<MappedIdentity> {
     if (mode === 'deny') return { ok: false, code: 'EXCHANGE.PROVISIONING_DENIED' };
     const resolved = await this.identities.findOrCreate(tx, sighting, mode);
