@@ -35,6 +35,8 @@ function isPinned(image: string): boolean {
 const OBSERVABILITY = ['grafana', 'jaeger', 'otel-collector', 'prometheus'];
 const LATCHKEY = Object.keys(DEFAULT_PORTS);
 const SECRET = /(_KEY|_SECRET|PASSWORD)$/;
+/** Read from the source once (it walks libs/). */
+const SPOOLING = spoolingServices();
 
 /** `${NAME:?message}`, `${NAME:-default}` or `${NAME}` references in a value. */
 function references(value: string): { name: string; required: boolean }[] {
@@ -98,9 +100,9 @@ describe('compose file (deploy/compose/compose.yaml)', () => {
       expect(env['OTEL_EXPORTER_OTLP_ENDPOINT']).toBe('http://otel-collector:4318');
     });
 
-    it(spoolingServices().includes(name) ? 'keeps its spool on a named volume, not on the tmpfs' : 'keeps no spool', () => {
+    it(SPOOLING.includes(name) ? 'keeps its spool on a named volume, not on the tmpfs' : 'keeps no spool', () => {
       const dir = environment(name)['LATCHKEY_SPOOL_DIR'];
-      if (!spoolingServices().includes(name)) return expect(dir).toBeUndefined();
+      if (!SPOOLING.includes(name)) return expect(dir).toBeUndefined();
       expect(dir).toMatch(/^\/var\/lib\/latchkey\//);
       const named = list(service['volumes']).filter((v) => bindMount(v) === undefined);
       expect(named.map((v) => String(v).split(':')[1])).toContain(dir);
