@@ -11,6 +11,9 @@ const SERVICES = ['issuer', 'face-api', 'exchange', 'rbac', 'audit', 'abuse-dete
 
 export const depConstraints = [
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:platform', 'type:contracts', 'type:domain', 'type:testing'] },
+  // Operator tools (tools/cli) boot no service: they call the services' APIs, and a few commands read a store
+  // themselves (`audit verify --database` re-walks the audit chain in one snapshot), so data-access is theirs too.
+  { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:platform', 'type:contracts', 'type:domain'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:contracts', 'type:platform'] },
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:platform', 'type:contracts'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:domain', 'type:platform', 'type:contracts'] },

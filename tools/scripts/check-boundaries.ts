@@ -56,6 +56,24 @@ const PROBES: readonly Probe[] = [
     rule: 'no-restricted-syntax',
   },
   {
+    name: 'an app importing a data-access lib (its feature lib is the way in)',
+    file: 'apps/issuer/src/boundary-probe.ts',
+    code: "import { IsvRepository } from '@latchkey/issuer/data-access';\nexport const probe = IsvRepository;\n",
+    rule: BOUNDARIES,
+  },
+  {
+    name: 'the operator CLI reading the audit store through its data-access lib (allowed)',
+    file: 'tools/cli/commands/boundary-probe.ts',
+    code: "import { readEvidenceFromDatabase } from '@latchkey/audit/data-access';\nexport const probe = readEvidenceFromDatabase;\n",
+    rule: null,
+  },
+  {
+    name: 'the operator CLI importing an app',
+    file: 'tools/cli/commands/boundary-probe.ts',
+    code: "import '../../../apps/audit/src/main';\nexport const probe = 1;\n",
+    rule: BOUNDARIES,
+  },
+  {
     name: 'a feature lib importing its own data-access lib (allowed)',
     file: 'libs/issuer/feature/src/boundary-probe.ts',
     code: "import { IsvRepository } from '@latchkey/issuer/data-access';\nexport const probe = IsvRepository;\n",
@@ -77,7 +95,7 @@ async function checkMatrixPinned(): Promise<string[]> {
       problems.push(`depConstraint ${c.sourceTag} → ${c.onlyDependOnLibsWithTags.join(',')} uses a wildcard`);
     }
   }
-  for (const tag of ['type:app', 'type:feature', 'type:data-access', 'type:platform', 'type:contracts', 'scope:issuer', 'scope:shared']) {
+  for (const tag of ['type:app', 'type:tool', 'type:feature', 'type:data-access', 'type:platform', 'type:contracts', 'scope:issuer', 'scope:shared']) {
     if (!config.depConstraints.some((c) => c.sourceTag === tag)) problems.push(`no depConstraint for ${tag}`);
   }
   return problems;

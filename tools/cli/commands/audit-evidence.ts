@@ -5,11 +5,9 @@
  *
  * The verifier and the readers live in @latchkey/audit/data-access (pure
  * functions over rows; the service runs them too). The CLI is tagged
- * type:app, which the matrix keeps off data-access libs; this file is the
- * one place that crosses it, deliberately, until the verifier moves to a
- * domain lib.
+ * type:tool, which the dependency matrix (eslint.config.mjs) lets read
+ * stores through data-access libs.
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- the audit verifier is data-access today; see the comment above
 import {
   readEvidenceFromDatabase,
   readEvidenceFromNdjson,
