@@ -95,7 +95,16 @@ async function checkMatrixPinned(): Promise<string[]> {
       problems.push(`depConstraint ${c.sourceTag} → ${c.onlyDependOnLibsWithTags.join(',')} uses a wildcard`);
     }
   }
-  for (const tag of ['type:app', 'type:tool', 'type:feature', 'type:data-access', 'type:platform', 'type:contracts', 'scope:issuer', 'scope:shared']) {
+  for (const tag of [
+    'type:app',
+    'type:tool',
+    'type:feature',
+    'type:data-access',
+    'type:platform',
+    'type:contracts',
+    'scope:issuer',
+    'scope:shared',
+  ]) {
     if (!config.depConstraints.some((c) => c.sourceTag === tag)) problems.push(`no depConstraint for ${tag}`);
   }
   return problems;
