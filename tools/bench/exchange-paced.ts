@@ -29,6 +29,11 @@ export interface PacedOptions {
   readonly next: (i: number) => PacedRequest;
   /** Called with each answer's status and body (e.g. to count or check them), the request's index and its latency from when it was due (ms). */
   readonly onAnswer?: (status: number, body: string, i: number, latencyMs: number) => void;
+  /**
+   * When set, `connections` concurrent GETs of this path open every socket before the first request is due, so the
+   * run measures the server with its connections established, not their opening. Unset, sockets open on demand.
+   */
+  readonly preconnectPath?: string;
 }
 
 export interface PacedResult {
@@ -76,10 +81,25 @@ export function quantile(sorted: Float64Array, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN;
 }
 
+/** Opens `connections` sockets of `agent` with concurrent GETs of `path`, which stay in its pool (keep-alive). */
+async function preconnect(agent: Agent, target: URL, path: string, connections: number): Promise<void> {
+  const one = () =>
+    new Promise<void>((done, fail) => {
+      const req = httpRequest({ agent, host: target.hostname, port: target.port, method: 'GET', path }, (res) => {
+        res.resume();
+        res.on('end', () => done());
+      });
+      req.on('error', fail);
+      req.end();
+    });
+  await Promise.all(Array.from({ length: connections }, one));
+}
+
 /** Sends `rate × seconds` requests at an even pace, then waits for every answer. */
-export function runPaced(options: PacedOptions): Promise<PacedResult> {
+export async function runPaced(options: PacedOptions): Promise<PacedResult> {
   const target = new URL(options.url);
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections, maxFreeSockets: options.connections });
+  if (options.preconnectPath !== undefined) await preconnect(agent, target, options.preconnectPath, options.connections);
   const total = Math.round(options.rate * options.seconds);
   const intervalMs = 1000 / options.rate;
   const latencies = new Float64Array(total);

@@ -5,6 +5,11 @@
  *
  *   npx tsx tools/bench/overload.ts [--services issuer,face-api] [--seconds 60] [--factor 2] [--connections 1000]
  *                                   [--warmup 5] [--calibrate 10] [--calibrate-connections 64] [--capacity-issuer N] [--capacity-face-api N]
+ *                                   [--preconnect]
+ *
+ * --preconnect opens every connection (GET /healthz) before the first request is due, to tell the cost of
+ * opening 512 connections at once from the service's own ramp to steady shedding (both show in the first
+ * seconds, which are also reported one by one).
  *
  * For each service it reports: the rate offered and the share answered 200, 503 (shed) and otherwise; the p50
  * and p99 of the accepted (200) requests, from when each was due (open loop: the generator's own lateness and
@@ -33,6 +38,7 @@ const { values: args } = parseArgs({
     'calibrate-connections': { type: 'string', default: '64' },
     'capacity-issuer': { type: 'string' },
     'capacity-face-api': { type: 'string' },
+    preconnect: { type: 'boolean', default: false },
   },
 });
 const services = args.services.split(',') as TargetName[];
@@ -46,6 +52,7 @@ const calibrateConnections = Number(args['calibrate-connections']);
 if (![seconds, connections, warmupSeconds, calibrateSeconds, calibrateConnections].every((n) => Number.isInteger(n) && n > 0) || !(factor > 0)) {
   throw new Error('--seconds, --connections, --calibrate and --calibrate-connections take whole numbers > 0; --factor a number > 0');
 }
+const preconnect = args.preconnect;
 const givenCapacity: Record<TargetName, string | undefined> = { issuer: args['capacity-issuer'], 'face-api': args['capacity-face-api'] };
 
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
@@ -77,17 +84,25 @@ async function overload(name: TargetName): Promise<boolean> {
     /** Accepted latencies by 10-s window of when they were due: shows whether the tail is a transient or steady. */
     const windows: number[][] = Array.from({ length: Math.ceil(seconds / 10) }, () => []);
     const shedLatencies: number[] = [];
+    /** The first 10 s second by second (by when requests were due): how long the ramp to steady shedding lasts. */
+    const ramp = Array.from({ length: Math.min(10, seconds) }, () => ({ accepted: [] as number[], shed: 0 }));
     const result = await runPaced({
       url: target.url,
       rate,
       seconds,
       connections,
+      preconnectPath: preconnect ? '/healthz' : undefined,
       next: (i) => target.request(i),
       onAnswer: (status, _body, i, latencyMs) => {
+        const second = ramp[Math.floor(i / rate)];
         if (status === 200) {
           acceptedLatencies.push(latencyMs);
           windows[Math.min(windows.length - 1, Math.floor(i / rate / 10))]?.push(latencyMs);
-        } else if (status === 503) shedLatencies.push(latencyMs);
+          second?.accepted.push(latencyMs);
+        } else if (status === 503) {
+          shedLatencies.push(latencyMs);
+          if (second) second.shed += 1;
+        }
       },
     }).finally(() => clearInterval(sampler));
     await new Promise((resolve) => setTimeout(resolve, 2_000));
@@ -111,6 +126,8 @@ async function overload(name: TargetName): Promise<boolean> {
     );
     const byWindow = windows.map((w) => fmt(quantile(Float64Array.from(w).sort(), 0.99), 0));
     console.log(`accepted p99 by 10-s window (ms): ${byWindow.join(' / ')}`);
+    const bySecond = ramp.map((r) => `${fmt(quantile(Float64Array.from(r.accepted).sort(), 0.99), 0)} (${pct(r.shed, r.shed + r.accepted.length)})`);
+    console.log(`first ${ramp.length} s, accepted p99 per second in ms (share shed): ${bySecond.join(' / ')}`);
     console.log(`shed latency from due: p50 ${fmt(quantile(sortedShed, 0.5), 1)} ms, p99 ${fmt(quantile(sortedShed, 0.99), 1)} ms`);
     console.log(
       `generator lateness: p99 ${fmt(result.sendLagP99Ms, 1)} ms, max ${fmt(result.sendLagMaxMs, 1)} ms; run took ${fmt(result.elapsedSeconds, 1)} s`,
