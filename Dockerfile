@@ -4,7 +4,8 @@
 #   docker run --read-only --tmpfs /tmp latchkey/platform issuer
 # Services: issuer, face-api, exchange, rbac, audit, abuse-detector, testapi
 # (deploy/docker/services.js). How to run and configure it: docs/DEPLOY.md.
-# Checked statically by deploy/test/dockerfile.spec.ts (never built on the machine it was written on).
+# Checked statically by deploy/test/dockerfile.spec.ts; built and run by deploy/scripts/image-smoke.sh and compose-smoke.sh
+# (on stand-in base images where no registry is reachable: deploy/standins/build.sh).
 
 ARG NODE_IMAGE=node:20.20.2-bookworm-slim
 

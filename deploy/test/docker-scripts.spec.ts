@@ -52,12 +52,23 @@ describe('the topic list (deploy/k8s/base/kafka-topics/topics.conf)', () => {
 });
 
 describe('create-topics.sh', () => {
-  it('creates every topic of the list, --if-not-exists, with its partitions, policy and the replication asked for', () => {
+  /**
+   * Runs the script with a stand-in for the apache/kafka image's kafka-topics.sh that records its arguments,
+   * answers --list with `existing` and fails the create of `failing`.
+   */
+  function runCreateTopics(existing: string[], failing = ''): { status: number | null; stderr: string; stdout: string; creates: string[] } {
     const dir = mkdtempSync(join(tmpdir(), 'create-topics-'));
     try {
-      // A stand-in for the apache/kafka image's kafka-topics.sh that records its arguments.
       const log = join(dir, 'calls.log');
-      writeFileSync(join(dir, 'kafka-topics.sh'), `#!/bin/sh\necho "$*" >> "${log}"\n`);
+      writeFileSync(join(dir, 'existing'), existing.map((name) => `${name}\n`).join(''));
+      writeFileSync(
+        join(dir, 'kafka-topics.sh'),
+        [
+          '#!/bin/sh',
+          `echo "$*" >> "${log}"`,
+          `case "$*" in *--list*) cat "${join(dir, 'existing')}" ;; *"--topic ${failing || '-'} "*) exit 1 ;; esac`,
+        ].join('\n'),
+      );
       chmodSync(join(dir, 'kafka-topics.sh'), 0o755);
       const run = spawnSync('sh', [join(DEPLOY_ROOT, 'k8s/base/kafka-topics/create-topics.sh')], {
         encoding: 'utf8',
@@ -70,21 +81,43 @@ describe('create-topics.sh', () => {
           LOG_DIR: dir,
         },
       });
-      expect([run.status, run.stderr]).toEqual([0, '']);
       const creates = readFileSync(log, 'utf8')
         .trim()
         .split('\n')
         .filter((line) => line.includes('--create'));
-      expect(creates).toHaveLength(topics.length);
-      for (const topic of topics) {
-        const retention = topic.retentionMs === undefined ? '' : ` --config retention.ms=${topic.retentionMs}`;
-        expect(creates).toContain(
-          `--bootstrap-server k1:9092,k2:9092 --create --if-not-exists --topic ${topic.name} --partitions ${topic.partitions} --replication-factor 3 --config cleanup.policy=${topic.cleanupPolicy} --config min.insync.replicas=2${retention}`,
-        );
-      }
+      return { status: run.status, stderr: run.stderr, stdout: run.stdout, creates };
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('creates every topic of the list, --if-not-exists, with its partitions, policy and the replication asked for', () => {
+    const run = runCreateTopics([]);
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(run.creates).toHaveLength(topics.length);
+    for (const topic of topics) {
+      const retention = topic.retentionMs === undefined ? '' : ` --config retention.ms=${topic.retentionMs}`;
+      expect(run.creates).toContain(
+        `--bootstrap-server k1:9092,k2:9092 --create --if-not-exists --topic ${topic.name} --partitions ${topic.partitions} --replication-factor 3 --config cleanup.policy=${topic.cleanupPolicy} --config min.insync.replicas=2${retention}`,
+      );
+    }
+  });
+
+  it('lists the topics once and creates only the missing ones (each create starts a JVM)', () => {
+    const [missing, ...present] = topics.map((t) => t.name);
+    const run = runCreateTopics([...present, 'some.other.topic']);
+    expect([run.status, run.stderr]).toEqual([0, '']);
+    expect(run.creates).toEqual([expect.stringContaining(`--topic ${missing} `)]);
+    expect(run.stdout).toContain('1 created');
+    expect(runCreateTopics(topics.map((t) => t.name)).creates).toEqual([]);
+  });
+
+  it('exits non-zero when a create fails, after the others ran', () => {
+    const failing = topics[1].name;
+    const run = runCreateTopics([], failing);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('a topic could not be created');
+    expect(run.creates).toHaveLength(topics.length);
   });
 
   it('fails without KAFKA_BROKERS', () => {
