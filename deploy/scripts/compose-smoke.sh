@@ -101,7 +101,7 @@ started=$(date +%s)
 dc up -d "${SERVICES[@]}" > /dev/null 2>&1
 dc logs --no-log-prefix kafka-topics | grep -q 'done (0 created' || fail "the one-shot's second run: $(dc logs --no-log-prefix kafka-topics | tail -n 1)"
 await_healthy "$started"
-[[ $(served_rows) == $((OUTAGE_USES + 1)) ]] || fail "$(served_rows) served rows of $JTI after the restart, not $((OUTAGE_USES + 1))"
+[[ $(served_rows) == "$SERVED_USES" ]] || fail "$(served_rows) served rows of $JTI after the restart, not $SERVED_USES"
 cli audit verify > /dev/null || fail 'the audit chain does not verify after the restart'
 
 say 'PASS'

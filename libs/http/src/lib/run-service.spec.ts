@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ConfigSliceModule, defineConfigSlice, envInteger } from '@latchkey/config';
+import { startTelemetry } from '@latchkey/telemetry';
 import { DemoModule, demoState } from '../../test/demo-app';
-import { runService, type ServiceRuntime, type ShutdownSignal } from './run-service';
+import { runService, TELEMETRY_FLUSH_MS, type ServiceRuntime, type ShutdownSignal } from './run-service';
 
 const widgetConfig = defineConfigSlice('demo-widgets', {
   LATCHKEY_DEMO_WIDGETS: envInteger({ min: 1 }).default(1).describe('How many widgets.'),
@@ -89,6 +91,30 @@ describe(runService.name, () => {
     expect(await proc.exited).toBe(0);
     expect(handle?.readiness.isShuttingDown).toBe(true);
     await expect(fetch(`${handle?.url}/healthz`)).rejects.toThrow();
+  });
+
+  describe('when the last trace export fails (an absent collector), the stop is still clean', () => {
+    /** The span pipeline's shutdown as an unreachable collector makes it: rejected, or never answered. */
+    const exporterThat = (shutdown: () => Promise<void>): SpanProcessor => ({
+      onStart: () => undefined,
+      onEnd: () => undefined,
+      forceFlush: shutdown,
+      shutdown,
+    });
+
+    it.each([
+      ['fails', () => Promise.reject(new Error('getaddrinfo ENOTFOUND otel-collector'))],
+      ['never answers', () => new Promise<void>(() => undefined)],
+    ])('exits 0 on SIGTERM when the export %s, within the flush bound, and says so', async (_, shutdown) => {
+      startTelemetry({ spanProcessors: [exporterThat(shutdown)], instrumentations: [] });
+      const proc = new FakeProcess(validEnv);
+      await runService({ name: 'demo', module: DemoServiceModule }, proc);
+      const stopping = Date.now();
+      proc.signal('SIGTERM');
+      expect(await proc.exited).toBe(0);
+      expect(Date.now() - stopping).toBeLessThan(TELEMETRY_FLUSH_MS + 1_000);
+      expect(proc.err).toMatch(/^demo: stopped; the last traces were not exported \(.+\)\n$/);
+    });
   });
 
   it('exits 1 when shutdown overruns LATCHKEY_SHUTDOWN_TIMEOUT_MS', async () => {

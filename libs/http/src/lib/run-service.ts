@@ -16,6 +16,9 @@ import type { ReadinessRegistry } from './health/readiness.registry';
 
 export type ShutdownSignal = 'SIGINT' | 'SIGTERM';
 
+/** How long a stopping service waits for its last spans to be exported; the OTLP exporter alone would retry for 10 s. */
+export const TELEMETRY_FLUSH_MS = 2_000;
+
 /** The process as runService sees it; tests substitute a fake. */
 export interface ServiceRuntime {
   /** Configuration source; the process environment when absent. */
@@ -121,7 +124,11 @@ export async function runService(options: RunServiceOptions, runtime: ServiceRun
 
   const stop = async (): Promise<void> => {
     await handle.close();
-    await shutdownTelemetry();
+    // Traces are best effort: spans that cannot reach the collector at exit are lost, and that neither fails a
+    // clean stop (exit 1 would read as a crash to the orchestrator) nor holds it past a short bound.
+    await withDeadline(shutdownTelemetry(), TELEMETRY_FLUSH_MS, 'the last trace export').catch((error: unknown) => {
+      runtime.stderr(`${options.name}: stopped; the last traces were not exported (${error instanceof Error ? error.message : String(error)})\n`);
+    });
   };
   handleShutdownSignals(() => withDeadline(stop(), shutdownTimeoutMs, `stopping ${options.name}`), runtime);
 
