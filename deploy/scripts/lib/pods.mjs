@@ -21,7 +21,17 @@ import { parseAllDocuments } from 'yaml';
 export function memoryBytes(quantity) {
   const match = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(String(quantity));
   if (!match) throw new Error(`unsupported memory quantity ${quantity}`);
-  const factor = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, k: 1e3, M: 1e6, G: 1e9, T: 1e12 }[match[2]] ?? 1;
+  const factor =
+    {
+      Ki: 2 ** 10,
+      Mi: 2 ** 20,
+      Gi: 2 ** 30,
+      Ti: 2 ** 40,
+      k: 1e3,
+      M: 1e6,
+      G: 1e9,
+      T: 1e12,
+    }[match[2]] ?? 1;
   return Math.round(Number(match[1]) * factor);
 }
 
@@ -65,7 +75,15 @@ function containerArgs(pod, container, context) {
   const { podName, hostname, aliases, network, volumes, where } = context;
   const security = { ...pod.securityContext, ...container.securityContext };
   // A kubelet runs the probes of the manifest, never the image's HEALTHCHECK.
-  const args = ['--name', podName + (context.suffix ?? ''), '--network', network, '--label', `io.latchkey.k8s-smoke=${context.prefix}`, '--no-healthcheck'];
+  const args = [
+    '--name',
+    podName + (context.suffix ?? ''),
+    '--network',
+    network,
+    '--label',
+    `io.latchkey.k8s-smoke=${context.prefix}`,
+    '--no-healthcheck',
+  ];
   if (hostname) args.push('--hostname', hostname);
   for (const alias of aliases ?? []) args.push('--network-alias', alias);
   if (security.runAsUser !== undefined) args.push('--user', `${security.runAsUser}:${security.runAsGroup ?? security.runAsUser}`);
@@ -93,7 +111,11 @@ function containerArgs(pod, container, context) {
 function podVolumes(pod, { configMaps, workDir, claimVolume }, where) {
   const volumes = new Map();
   for (const volume of pod.volumes ?? []) {
-    if (volume.emptyDir) volumes.set(volume.name, { tmpfs: true, size: volume.emptyDir.sizeLimit ? memoryBytes(volume.emptyDir.sizeLimit) : undefined });
+    if (volume.emptyDir)
+      volumes.set(volume.name, {
+        tmpfs: true,
+        size: volume.emptyDir.sizeLimit ? memoryBytes(volume.emptyDir.sizeLimit) : undefined,
+      });
     else if (volume.configMap) {
       const data = configMaps.get(volume.configMap.name);
       if (!data) throw new Error(`${where}: volume ${volume.name}: configMap ${volume.configMap.name} does not exist`);
@@ -137,7 +159,10 @@ export function plan(objects, { secrets, prefix, workDir }) {
       const selecting = services.filter((s) => s.spec.selector && matches(s.spec.selector, template.metadata.labels));
       const aliases = selecting.map((s) => s.metadata.name);
       if (object.kind === 'StatefulSet') aliases.push(`${name}-${ordinal}.${object.spec.serviceName}`);
-      const claimVolume = (object.spec.volumeClaimTemplates ?? []).map((claim) => [claim.metadata.name, `${prefix}-${claim.metadata.name}-${name}-${ordinal}`]);
+      const claimVolume = (object.spec.volumeClaimTemplates ?? []).map((claim) => [
+        claim.metadata.name,
+        `${prefix}-${claim.metadata.name}-${name}-${ordinal}`,
+      ]);
       const volumes = podVolumes(spec, { ...context, claimVolume }, where);
       const pod = { ...context, podName, volumes, where, prefix };
       const main = spec.containers[0];
