@@ -41,18 +41,19 @@ start_face_api() {
   start_pod "$(container_of face-api)" > "$WORK/face-api-restart.log" 2>&1 &
 }
 
-# A field of a pod of the plan, by container name: `main` as NUL-separated arguments, objects as JSON.
+# A field of a pod of the plan by container name and dotted path (`main`, `init.0`, `grace`): arrays as
+# NUL-separated words, objects as JSON, a missing field as nothing.
 pod_field() {
-  node -e 'const [plan, name, field] = process.argv.slice(1); const pod = JSON.parse(require("fs").readFileSync(plan, "utf8")).find((p) => p.container === name);
-    const value = pod[field]; process.stdout.write(Array.isArray(value) ? value.join("\0") : typeof value === "object" ? JSON.stringify(value) : String(value ?? ""))' \
+  node -e 'const [plan, name, path] = process.argv.slice(1); const pod = JSON.parse(require("fs").readFileSync(plan, "utf8")).find((p) => p.container === name);
+    const value = path.split(".").reduce((v, key) => v?.[key], pod);
+    process.stdout.write(Array.isArray(value) ? value.join("\0") : typeof value === "object" ? JSON.stringify(value) : String(value ?? ""))' \
     "$WORK/plan.json" "$1" "$2"
 }
 # Init containers to completion, in order, then the main container, detached.
 start_pod() {
   local name=$1 args
   for ((i = 0; ; i++)); do
-    mapfile -d '' args < <(node -e 'const [plan, name, i] = process.argv.slice(1); const pod = JSON.parse(require("fs").readFileSync(plan, "utf8")).find((p) => p.container === name);
-      if (pod.init[i]) process.stdout.write(pod.init[i].join("\0") + "\0")' "$WORK/plan.json" "$name" "$i")
+    mapfile -d '' args < <(pod_field "$name" "init.$i")
     ((${#args[@]} > 0)) || break
     "$ENGINE" run --rm "${args[@]}" > "$WORK/$name-init-$i.log" 2>&1 || fail "$name: init container $i failed: $(tail -n 5 "$WORK/$name-init-$i.log")"
   done
