@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { TransportMessage } from '../transport/transport';
+import { fixKafkajsIdleLoop } from './kafkajs-idle-loop-fix';
 import { Murmur2Partitioner } from './murmur2-partitioner';
 
 /** What both sides of a producer thread need to reach the brokers (plain data: it crosses to a worker). */
@@ -14,6 +15,8 @@ export interface KafkaClientSettings {
 export type KafkaLog = (level: 'error' | 'warn', message: string) => void;
 
 export function createKafkaClient(settings: KafkaClientSettings, log?: KafkaLog): Kafka {
+  // Every client, on the main thread and in the producer thread, goes through here.
+  fixKafkajsIdleLoop();
   return new Kafka({
     clientId: settings.clientId,
     brokers: [...settings.brokers],

@@ -5,15 +5,22 @@ import { OutboxRelay, RELAY_COALESCE_MS } from './outbox-relay';
 import type { SqlRunner, TransactionalSql } from './sql';
 
 /**
- * An outbox in memory that answers the relay's two statements (claim a
- * batch, mark it published) and counts the passes that published something:
- * enough to see how the relay paces itself, with no database.
+ * An outbox in memory that answers the relay's statements (the idle probe,
+ * claim a batch, mark it published) and counts the passes that published
+ * something, the transactions and the probes: enough to see how the relay
+ * paces itself, with no database.
  */
 function memoryOutbox() {
   const rows: { id: number; topic: string; envelope: object; published: boolean }[] = [];
   let passes = 0;
+  let transactions = 0;
+  let probes = 0;
   const runner: SqlRunner = {
     query: async <R>(text: string, params: readonly unknown[] = []): Promise<R[]> => {
+      if (text.startsWith('SELECT 1 FROM')) {
+        probes++;
+        return rows.filter((r) => !r.published).slice(0, 1) as unknown as R[];
+      }
       if (text.startsWith('SELECT id, topic, envelope')) {
         return rows.filter((r) => !r.published).slice(0, Number(params[0])) as unknown as R[];
       }
@@ -26,7 +33,13 @@ function memoryOutbox() {
       return [];
     },
   };
-  const db: TransactionalSql = { query: runner.query, transaction: (work) => work(runner) };
+  const db: TransactionalSql = {
+    query: runner.query,
+    transaction: (work) => {
+      transactions++;
+      return work(runner);
+    },
+  };
   const write = (): void => {
     const id = rows.length + 1;
     rows.push({
@@ -36,7 +49,15 @@ function memoryOutbox() {
       published: false,
     });
   };
-  return { db, write, passes: () => passes, unpublished: () => rows.filter((r) => !r.published).length, written: () => rows.length };
+  return {
+    db,
+    write,
+    passes: () => passes,
+    transactions: () => transactions,
+    probes: () => probes,
+    unpublished: () => rows.filter((r) => !r.published).length,
+    written: () => rows.length,
+  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -82,5 +103,44 @@ describe('OutboxRelay pacing under a steady stream of writes', () => {
     const stopping = Date.now();
     await relay.stop();
     expect(Date.now() - stopping).toBeLessThan(1000);
+  });
+});
+
+describe('OutboxRelay when idle', () => {
+  const bus = () => new EventBus({ source: '/latchkey/test', transport: new InProcessTransport(new InProcessBroker()) });
+
+  it('polls with one probe statement and opens no transaction while nothing waits', async () => {
+    const outbox = memoryOutbox();
+    const relay = new OutboxRelay(outbox.db, bus(), { schema: 'test', pollIntervalMs: 10 });
+    relay.start();
+    await sleep(200);
+    await relay.stop();
+    expect(outbox.probes()).toBeGreaterThanOrEqual(5);
+    expect(outbox.transactions()).toBe(1); // the first pass, before the relay knew it was idle
+  });
+
+  it('publishes a row written without a nudge (another replica, a crash) at the next poll', async () => {
+    const outbox = memoryOutbox();
+    const relay = new OutboxRelay(outbox.db, bus(), { schema: 'test', pollIntervalMs: 10 });
+    relay.start();
+    await sleep(50);
+    outbox.write();
+    await sleep(60);
+    expect(outbox.unpublished()).toBe(0);
+    await relay.stop();
+  });
+
+  it('skips the probe after a nudge and claims at once', async () => {
+    const outbox = memoryOutbox();
+    const relay = new OutboxRelay(outbox.db, bus(), { schema: 'test', pollIntervalMs: 10_000 });
+    relay.start();
+    await sleep(20);
+    const probes = outbox.probes();
+    outbox.write();
+    relay.nudge();
+    await sleep(20);
+    expect(outbox.unpublished()).toBe(0);
+    expect(outbox.probes()).toBe(probes);
+    await relay.stop();
   });
 });

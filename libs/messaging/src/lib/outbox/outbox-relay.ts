@@ -119,6 +119,16 @@ export class OutboxRelay {
     }
   }
 
+  /** Whether any row waits; an unanswered probe says yes, so that the pass that follows records the failure. */
+  private async anyUnpublished(): Promise<boolean> {
+    try {
+      const rows = await this.db.query(`SELECT 1 FROM ${this.table} WHERE published_at IS NULL LIMIT 1`);
+      return rows.length > 0;
+    } catch {
+      return true;
+    }
+  }
+
   /** Unpublished rows and the age of the oldest, for metrics and readiness. */
   async backlog(): Promise<{ count: number; oldestAgeMs: number }> {
     const [row] = await this.db.query<{ count: string | number; oldest: string | Date | null }>(
@@ -155,14 +165,19 @@ export class OutboxRelay {
   }
 
   private async run(): Promise<void> {
+    let idle = false;
     while (this.running) {
       let published = 0;
       try {
-        published = await this.relayOnce();
+        // An idle poll asks one indexed question before it opens a transaction: three statements a poll become one
+        // (six idle relays in the standalone ran 25 transactions a second). A nudge skips the question.
+        const probe = idle && Date.now() - this.nudgedAt >= NUDGE_FOLLOW_UP_MS;
+        published = probe && !(await this.anyUnpublished()) ? 0 : await this.relayOnce();
       } catch {
         // recorded in relayOnce; back off below
       }
       if (!this.running) break;
+      idle = published === 0 && this.failures === 0;
       if (published >= (this.options.batchSize ?? 100)) continue;
       if (published > 0) {
         await this.pause(this.options.coalesceMs ?? RELAY_COALESCE_MS, 'stop only');
