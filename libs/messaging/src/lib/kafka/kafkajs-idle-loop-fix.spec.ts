@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { fixKafkajsIdleLoop, KAFKAJS_VERSION_PATCHED } from './kafkajs-idle-loop-fix';
 
 // The internals the fix patches, driven directly: a request queue as kafkajs's Connection builds one.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueue = require('kafkajs/src/network/requestQueue') as new (options: object) => Queue;
 
 interface Queue {

@@ -15,7 +15,6 @@
  * kafkajs version, so an upgrade has to look at this again.
  */
 // kafkajs publishes no types for its internals; this is the part of RequestQueue the fix touches.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const RequestQueue = require('kafkajs/src/network/requestQueue') as RequestQueueClass;
 
 /** The kafkajs version whose RequestQueue this was written against. */
