@@ -21,3 +21,4 @@ export { connectionFromConfig } from './lib/connection-from-config';
 export { GroupCommit } from './lib/group-commit';
 export type { GroupCommitOptions, TransactionRunner } from './lib/group-commit';
 export { isConnectionFailure } from './lib/connection-failure';
+export { isUnstorableText } from './lib/unstorable-text';
