@@ -42,6 +42,32 @@ describe(httpLoggerOptions.name, () => {
     });
   });
 
+  it('logs only the values of allow-listed headers: a token under any other name is censored', () => {
+    const { log, logger } = createLogger();
+    const headers = {
+      limited_access_token: 'Bearer eyJhbGciOiJFZERTQSJ9.payload.sig',
+      'x-api-key': 'secret-key',
+      'user-agent': 'isv-backend/1.0',
+      'content-type': 'application/json',
+      traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    };
+    logger.info({ req: { headers } }, 'incoming');
+    expect(log.lines[0]).toMatchObject({
+      req: {
+        headers: {
+          limited_access_token: '[Redacted]',
+          'x-api-key': '[Redacted]',
+          'user-agent': 'isv-backend/1.0',
+          'content-type': 'application/json',
+          traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+        },
+      },
+    });
+    expect(JSON.stringify(log.lines[0])).not.toContain('secret-key');
+    // The request's own headers are untouched.
+    expect(headers['x-api-key']).toBe('secret-key');
+  });
+
   it('censors credential-named fields at the top level and one level down', () => {
     const { log, logger } = createLogger();
     logger.info(

@@ -24,17 +24,51 @@ export const REDACTED_LOG_PATHS: readonly string[] = Object.freeze([
 
 export const REDACTED = '[Redacted]';
 
+/**
+ * Request headers whose values are logged; every other header is logged by name with its value censored. The
+ * credential paths above name the headers the platform reads, but a caller can put a token under any name (a
+ * misspelt `Limited_Access_Token`, `X-Api-Key`), and a log must never hold one: hence an allow-list, not a deny-list.
+ */
+export const LOGGED_HEADER_VALUES: ReadonlySet<string> = new Set([
+  'host',
+  'user-agent',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+  'connection',
+  'cache-control',
+  'pragma',
+  'origin',
+  'traceparent',
+  'tracestate',
+  'x-request-id',
+  'x-ms-client-request-id',
+  'x-forwarded-for',
+  'x-forwarded-proto',
+  'x-forwarded-host',
+  'x-real-ip',
+]);
+
 interface SerializedRequest {
   url?: unknown;
   query?: unknown;
+  headers?: unknown;
 }
 
 function redactRequest(req: SerializedRequest): SerializedRequest {
   if (typeof req.url === 'string') req.url = redactUrl(req.url, REDACTED);
-  if (typeof req.query === 'object' && req.query !== null) {
-    req.query = Object.fromEntries(
-      Object.entries(req.query).map(([name, value]) => [name, isSensitiveQueryParam(name) ? REDACTED : value]),
+  // A new object: the serialized request's `headers` is the live request's own.
+  if (typeof req.headers === 'object' && req.headers !== null) {
+    req.headers = Object.fromEntries(
+      Object.entries(req.headers).map(([name, value]) => [name, LOGGED_HEADER_VALUES.has(name.toLowerCase()) ? value : REDACTED]),
     );
+  }
+  if (typeof req.query === 'object' && req.query !== null) {
+    req.query = Object.fromEntries(Object.entries(req.query).map(([name, value]) => [name, isSensitiveQueryParam(name) ? REDACTED : value]));
   }
   return req;
 }
@@ -61,7 +95,6 @@ export function httpLoggerOptions(settings: HttpLoggerSettings): Options {
     serializers: { req: redactRequest },
     // Nest's middleware engine rewrites req.url relative to the mount path; originalUrl is the request's.
     autoLogging: { ignore: (req: IncomingMessage & { originalUrl?: string }) => isProbePath(req.originalUrl ?? req.url) },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error !== undefined || res.statusCode >= 500 ? 'error' : 'info',
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) => (error !== undefined || res.statusCode >= 500 ? 'error' : 'info'),
   };
 }
