@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { EventLoopSample } from './event-loop-monitor';
 import { deferLoadShedding, installLoadShedding, type LoadSheddingDeps } from './install-load-shedding';
 import type { LoadSheddingConfig } from './load-shedding.config';
-import type { ShedReason } from './load-shedder';
+import { STEER_MIN_ARRIVALS, type ShedReason } from './load-shedder';
 
 const CONFIG: LoadSheddingConfig = {
   LATCHKEY_SHED_MAX_IN_FLIGHT: 1,
@@ -150,6 +150,8 @@ describe(installLoadShedding.name, () => {
         LATCHKEY_SHED_MAX_EVENT_LOOP_UTILIZATION: 90,
       }),
     );
+    // The service's own traffic: enough arrivals in the sample for a busy, late loop to be its overload (STEER_MIN_ARRIVALS).
+    for (let i = 0; i < STEER_MIN_ARRIVALS; i += 1) expect((await fetch(`${server.url}/quick`)).status).toBe(200);
     server.loop({ utilization: 1, meanDelayMs: 60 });
     const statuses: number[] = [];
     for (let i = 0; i < 10; i += 1) statuses.push((await fetch(`${server.url}/quick`)).status);

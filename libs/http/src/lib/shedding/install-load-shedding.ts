@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { wireFamilyOf } from '../errors/wire-format.decorator';
 import { nodeEventLoopMonitor, type EventLoopMonitor } from './event-loop-monitor';
 import type { LoadSheddingConfig } from './load-shedding.config';
-import { LoadShedder, type ShedReason } from './load-shedder';
+import { LoadShedder, STEER_MIN_ARRIVALS, type ShedReason } from './load-shedder';
 import { shedResponse } from './shed-response';
 
 /**
@@ -86,6 +86,7 @@ export function deferLoadShedding(fastify: FastifyInstance): DeferredLoadSheddin
         maxInFlight: config.LATCHKEY_SHED_MAX_IN_FLIGHT,
         maxEventLoopDelayMs: config.LATCHKEY_SHED_MAX_EVENT_LOOP_DELAY_MS,
         maxEventLoopUtilization: utilizationPercent / 100,
+        steerMinArrivals: STEER_MIN_ARRIVALS,
       });
       retryAfterSeconds = config.LATCHKEY_SHED_RETRY_AFTER_SECONDS;
       onShed = deps.onShed ?? countShedRequests();

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ADMIT_SHARE_DECREASE, DELAY_SMOOTHING, LoadShedder, MIN_ADMIT_SHARE, STEER_MIN_DELAY_MS } from './load-shedder';
+import { ADMIT_SHARE_DECREASE, DELAY_SMOOTHING, LoadShedder, MIN_ADMIT_SHARE, STEER_MIN_ARRIVALS, STEER_MIN_DELAY_MS } from './load-shedder';
 
 const calm = { utilization: 0.5, meanDelayMs: 1 };
 /** A mean delay late enough that one sample lifts the smoothed delay over the steering threshold (0.3 × 60 = 18 ms). */
@@ -91,6 +91,23 @@ describe(LoadShedder.name, () => {
     shedder.observe({ utilization: 1, meanDelayMs: 25 });
     expect(shedder.admitShare).toBeCloseTo(ADMIT_SHARE_DECREASE);
     expect(DELAY_SMOOTHING).toBe(0.3);
+  });
+
+  it('does not cut the share for a loop made late by other work while this service gets only a few requests', () => {
+    const shedder = new LoadShedder({ maxInFlight: 0, maxEventLoopDelayMs: 0, maxEventLoopUtilization: 0.9, steerMinArrivals: STEER_MIN_ARRIVALS });
+    // One client, one request after another: a handful per sample, while something else keeps the loop busy and late.
+    for (let sample = 0; sample < 20; sample += 1) {
+      for (let i = 0; i < 3; i += 1) {
+        expect(shedder.tryAdmit()).toBeUndefined();
+        shedder.release();
+      }
+      shedder.observe({ utilization: 1, meanDelayMs: LATE_MS });
+    }
+    expect(shedder.admitShare).toBe(1);
+    // The same loop with this service's own overload arriving: cut.
+    for (let i = 0; i < STEER_MIN_ARRIVALS; i += 1) shedder.tryAdmit();
+    shedder.observe({ utilization: 1, meanDelayMs: LATE_MS });
+    expect(shedder.admitShare).toBeCloseTo(ADMIT_SHARE_DECREASE);
   });
 
   it('never lets the utilisation signal alone refuse everything', () => {

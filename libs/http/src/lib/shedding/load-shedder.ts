@@ -11,6 +11,11 @@ export interface LoadShedderLimits {
   readonly maxEventLoopDelayMs: number;
   /** Event-loop utilisation (0–1) from which a loop also late by {@link STEER_MIN_DELAY_MS} has its admitted share cut. */
   readonly maxEventLoopUtilization: number;
+  /**
+   * Requests that must have arrived since the previous sample before a busy, late loop cuts the share
+   * ({@link STEER_MIN_ARRIVALS} in services; 0 in tests that steer with samples alone).
+   */
+  readonly steerMinArrivals?: number;
 }
 
 /**
@@ -49,6 +54,15 @@ export const STEER_MIN_DELAY_MS = 15;
  * should cost requests.
  */
 export const DELAY_SMOOTHING = 0.3;
+/**
+ * A loop busy and late while this service received fewer requests than this per sample (100 a second at
+ * four samples a second) is late for another reason: another process on its cores, or, in the standalone
+ * platform, another service sharing its loop. Refusing this service's few requests would not make the loop
+ * any less late, so the share is not cut. Seen: a client sending one identify after another got 15 of 80
+ * answers 503 while the machine was loaded by other work. An overload worth steering arrives at hundreds
+ * to thousands a sample.
+ */
+export const STEER_MIN_ARRIVALS = 25;
 
 /**
  * The shedding decision, kept free of HTTP and timers so it can be tested
@@ -77,6 +91,8 @@ export class LoadShedder {
   private smoothedDelayMs = 0;
   /** Admission credit: each request adds the share, an admission spends 1 (so it stays under 2). Spreads refusals evenly, with no randomness. */
   private credit = 0;
+  /** Requests that asked for admission since the previous sample, admitted or not. */
+  private arrivals = 0;
 
   constructor(private readonly limits: LoadShedderLimits) {}
 
@@ -96,7 +112,9 @@ export class LoadShedder {
     this.stalled = maxEventLoopDelayMs > 0 && sample.meanDelayMs >= maxEventLoopDelayMs;
     if (maxEventLoopUtilization <= 0) return;
     this.smoothedDelayMs += DELAY_SMOOTHING * (sample.meanDelayMs - this.smoothedDelayMs);
-    const overloaded = sample.utilization >= maxEventLoopUtilization && this.smoothedDelayMs >= STEER_MIN_DELAY_MS;
+    const busyWithUs = this.arrivals >= (this.limits.steerMinArrivals ?? 0);
+    this.arrivals = 0;
+    const overloaded = busyWithUs && sample.utilization >= maxEventLoopUtilization && this.smoothedDelayMs >= STEER_MIN_DELAY_MS;
     this.share = overloaded ? Math.max(MIN_ADMIT_SHARE, this.share * ADMIT_SHARE_DECREASE) : Math.min(1, this.share + ADMIT_SHARE_INCREASE);
   }
 
@@ -105,6 +123,7 @@ export class LoadShedder {
    * it must be refused. A refused request is not counted.
    */
   tryAdmit(): ShedReason | undefined {
+    this.arrivals += 1;
     if (this.stalled) return 'event-loop-delay';
     if (this.limits.maxInFlight > 0 && this.inFlightCount >= this.limits.maxInFlight) return 'in-flight';
     if (this.share < 1) {
