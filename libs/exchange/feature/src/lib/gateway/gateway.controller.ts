@@ -10,9 +10,8 @@ import { ExchangeTokenUseCase } from '../exchange/exchange-token.use-case';
 import { EXCHANGE_WIRE_ERRORS } from '../exchange/exchange-wire-errors';
 import { forwardToUpstream } from './forward-to-upstream';
 import { API_NAME, gatewayConfig } from './gateway.config';
+import { upstreamPathOf } from './gateway-path';
 import { GatewayRequestError, readGatewayRequest } from './gateway-request';
-
-const PREFIX = '/api/services/v1/';
 
 /**
  * Gateway mode, as the identity-governance APIs are called: `POST|GET
@@ -70,6 +69,7 @@ export class GatewayController {
     const upstream =
       API_NAME.test(api) && Object.hasOwn(this.config.LATCHKEY_EXCHANGE_UPSTREAMS, api) ? this.config.LATCHKEY_EXCHANGE_UPSTREAMS[api] : undefined;
     if (upstream === undefined) throw new ExchangeRefusal('EXCHANGE.API_UNKNOWN', 'No API of this name behind the gateway.');
+    const { rest, search } = upstreamPathOf(request.url);
     let exchanged;
     // Timed: the three headers read and the exchange, not the method and API checks before it nor the upstream call after it.
     const timing = this.metrics.start('gateway');
@@ -82,9 +82,7 @@ export class GatewayController {
       throw error;
     }
     timing.end({ outcome: 'exchanged' });
-    const url = new URL(request.url, 'http://gateway.invalid');
-    const rest = url.pathname.slice(PREFIX.length + api.length);
-    const target = new URL(`${upstream.url.replace(/\/+$/, '')}${rest}${url.search}`);
+    const target = new URL(`${upstream.url.replace(/\/+$/, '')}${rest}${search}`);
     let answer;
     try {
       answer = await forwardToUpstream({
