@@ -158,18 +158,25 @@ describeWithInfrastructure('exchange: Entra token in, internal token out (real O
     ['a scope the application does not allow', async () => tokenRequest(await userToken(), { scope: 'admin.everything' }), 400, 'invalid_scope'],
     ['an audience no API has', async () => tokenRequest(await userToken(), { audience: 'api://elsewhere' }), 400, 'invalid_target'],
     ['another grant type', async () => tokenRequest(await userToken(), { grant_type: 'client_credentials' }), 400, 'unsupported_grant_type'],
-    ['a token of an untrusted tenant', async () => tokenRequest(await userToken({ tenant: OTHER_TENANT })), 401, 'invalid_request'],
+    // RFC 6749 §5.2: every refusal but invalid_client is 400 here, whatever status the gateway gives it.
+    ['a token of an untrusted tenant', async () => tokenRequest(await userToken({ tenant: OTHER_TENANT })), 400, 'invalid_request'],
     [
       'a Microsoft Graph token',
       async () => tokenRequest(await userToken({ audience: GRAPH_APP_ID, extraHeader: { nonce: 'graph' } })),
-      401,
+      400,
       'invalid_request',
     ],
-    ['an ID token', async () => tokenRequest(await idp.idToken({ tenant: TENANT, version: '2.0', oid: randomUUID() })), 401, 'invalid_request'],
+    ['an ID token', async () => tokenRequest(await idp.idToken({ tenant: TENANT, version: '2.0', oid: randomUUID() })), 400, 'invalid_request'],
     [
       'an app-only token (the application denies them)',
       async () => tokenRequest(await userToken({ appOnly: true, scopes: [], roles: ['Read.All'] })),
-      403,
+      400,
+      'invalid_request',
+    ],
+    [
+      'an audience and a resource together',
+      async () => tokenRequest(await userToken(), { audience: TESTAPI_AUDIENCE, resource: TESTAPI_AUDIENCE }),
+      400,
       'invalid_request',
     ],
   ])('refuses %s in the RFC 6749 shape', async (_what, send, status, error) => {
@@ -177,6 +184,56 @@ describeWithInfrastructure('exchange: Entra token in, internal token out (real O
     expect({ status: answer.statusCode, error: answer.json<{ error: string }>().error }).toEqual({ status, error });
     expect(answer.json()).toEqual({ error, error_description: expect.any(String) });
     expect(answer.headers['cache-control']).toBe('no-store');
+    // RFC 7235: every 401 carries a challenge.
+    if (status === 401) expect(answer.headers['www-authenticate']).toBe('Basic realm="latchkey-exchange"');
+  });
+
+  const FORM = 'application/x-www-form-urlencoded';
+  const rawTokenRequest = (headers: Record<string, string>, payload: string) =>
+    service.handle.app.inject({ method: 'POST', url: '/oauth2/token', headers, payload });
+  const formOf = async (fields: Record<string, string>) =>
+    new URLSearchParams({
+      grant_type: TOKEN_EXCHANGE,
+      subject_token: await userToken(),
+      subject_token_type: ACCESS_TOKEN,
+      scope: 'testapi.read',
+      ...fields,
+    }).toString();
+  const basicOf = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
+
+  it.each([
+    ['no client authentication at all', async () => rawTokenRequest({ 'content-type': FORM }, await formOf({}))],
+    ['a client_id with a NUL in the body', async () => rawTokenRequest({ 'content-type': FORM }, await formOf({ client_id: 'a\u0000b' }))],
+    [
+      'a client_id with a NUL in HTTP Basic',
+      async () => rawTokenRequest({ 'content-type': FORM, authorization: basicOf('a%00b', 'secret') }, await formOf({})),
+    ],
+  ])('answers %s invalid_client 401 with the Basic challenge, before any lookup', async (_what, send) => {
+    const answer = await send();
+    expect({ status: answer.statusCode, error: answer.json<{ error: string }>().error }).toEqual({ status: 401, error: 'invalid_client' });
+    expect(answer.headers['www-authenticate']).toBe('Basic realm="latchkey-exchange"');
+  });
+
+  it.each([
+    [
+      'a JSON body (where a repeated key would be silently resolved)',
+      'application/json',
+      async () =>
+        `{"grant_type":"${TOKEN_EXCHANGE}","subject_token":"${await userToken()}","subject_token_type":"${ACCESS_TOKEN}","scope":"a","scope":"testapi.read"}`,
+    ],
+    ['a multipart body', 'multipart/form-data; boundary=x', async () => '--x\r\nContent-Disposition: form-data; name="scope"\r\n\r\na\r\n--x--\r\n'],
+  ])('refuses %s with 415 invalid_request', async (_what, contentType, payload) => {
+    const answer = await rawTokenRequest({ 'content-type': contentType, authorization: basicOf(APP_ID, clientSecret) }, await payload());
+    expect({ status: answer.statusCode, error: answer.json<{ error: string }>().error }).toEqual({ status: 415, error: 'invalid_request' });
+    expect(answer.headers['cache-control']).toBe('no-store');
+  });
+
+  it('tells a JSON caller to send a form body', async () => {
+    const answer = await rawTokenRequest({ 'content-type': 'application/json', authorization: basicOf(APP_ID, clientSecret) }, '{}');
+    expect(answer.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'Send the request as a form body (content-type application/x-www-form-urlencoded).',
+    });
   });
 
   it('says "token audience must be this API" for a Graph token', async () => {
@@ -237,6 +294,33 @@ describeWithInfrastructure('exchange: Entra token in, internal token out (real O
     expect(unknown.statusCode).toBe(404);
   });
 
+  it('forwards a percent-encoded API name to the same upstream path, and refuses a path that climbs out of the API', async () => {
+    const token = await userToken();
+    const call = (url: string) =>
+      service.handle.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, scope: 'testapi.read', client_id: APP_ID } });
+    upstreamCalls.length = 0;
+    expect((await call('/api/services/v1/test%61pi/items?page=2')).statusCode).toBe(207);
+    expect((await call('/api/services/v1/%74%65%73%74%61%70%69')).statusCode).toBe(207);
+    // The upstream is configured at <host>/testapi.
+    expect(upstreamCalls.map((c) => c.url)).toEqual(['/testapi/items?page=2', '/testapi']);
+
+    upstreamCalls.length = 0;
+    for (const url of ['/api/services/v1/testapi/a%2Fb', '/api/services/v1/testapi/a%5C..']) {
+      const answer = await call(url);
+      expect({ url, status: answer.statusCode, inner: answer.json<{ error: { innererror?: { code: string } } }>().error.innererror?.code }).toEqual({
+        url,
+        status: 400,
+        inner: 'InvalidExchangeRequest',
+      });
+    }
+    // Dot segments: inject resolves them as a client would (to a path the gateway does not route, 404); a raw client
+    // that sends them as they are gets 400 (gateway-path.spec.ts). Either way nothing reaches the upstream.
+    for (const url of ['/api/services/v1/testapi/%2e%2e/admin', '/api/services/v1/testapi/../../admin/v1/isvs']) {
+      expect([400, 404]).toContain((await call(url)).statusCode);
+    }
+    expect(upstreamCalls).toHaveLength(0);
+  });
+
   it('stops handing out a cached token once its person is revoked, and refuses their source tokens issued before', async () => {
     const oid = randomUUID();
     const source = await userToken({ oid });
@@ -259,7 +343,7 @@ describeWithInfrastructure('exchange: Entra token in, internal token out (real O
     const after = await eventually(
       async () => {
         const answer = await tokenRequest(source);
-        return answer.statusCode === 403 ? answer : false;
+        return answer.statusCode === 400 ? answer : false;
       },
       { timeoutMs: 20_000, what: 'the revoked person refused' },
     );

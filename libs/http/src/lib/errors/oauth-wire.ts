@@ -60,8 +60,40 @@ export function oauthWireError(code: HttpErrorCode): OAuthWireError {
 export function defaultOAuthError(status: number): OAuthErrorCode {
   if (status === 401) return 'invalid_client';
   if (status === 403) return 'access_denied';
-  if (status === 503) return 'temporarily_unavailable';
+  if (status === 429 || status === 503) return 'temporarily_unavailable';
   return status >= 500 ? 'server_error' : 'invalid_request';
+}
+
+/**
+ * The status a mapped service error is answered with on OAuth routes: the
+ * one its `error` calls for, not the mapping's (which is chosen for the Azure
+ * shape, e.g. 401 for a bad subject token). RFC 6749 §5.2 and RFC 8693 §2.2.2
+ * answer every token endpoint error 400 but `invalid_client` (401); RFC 6750
+ * §3.1 gives a resource's `invalid_token` 401 and `insufficient_scope` 403.
+ * `temporarily_unavailable` keeps the mapping's 503 (with Retry-After) or 429.
+ */
+export function oauthStatus(error: OAuthErrorCode, mappedStatus: number): number {
+  switch (error) {
+    case 'invalid_request':
+    case 'invalid_grant':
+    case 'unauthorized_client':
+    case 'unsupported_grant_type':
+    case 'invalid_scope':
+    case 'invalid_target':
+      return 400;
+    case 'invalid_client':
+    case 'invalid_token':
+      return 401;
+    case 'insufficient_scope':
+    case 'access_denied':
+      return 403;
+    case 'temporarily_unavailable':
+      return mappedStatus === 429 ? 429 : 503;
+    case 'server_error':
+      return 500;
+    default:
+      return assertNever(error);
+  }
 }
 
 /**

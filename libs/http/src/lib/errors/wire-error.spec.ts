@@ -2,8 +2,8 @@ import { LatchkeyError } from '@latchkey/contracts';
 import { BadRequestException, NotFoundException } from '@nestjs/common';
 import { azureWireError } from './azure-wire';
 import { HTTP_ERROR_CODES } from './http-error-codes';
-import { oauthWireError, toOAuthDescription } from './oauth-wire';
-import { classifyError, renderWireError } from './wire-error';
+import { oauthWireError, toOAuthDescription, type OAuthErrorCode } from './oauth-wire';
+import { classifyError, renderWireError, UNSTORABLE_TEXT_MESSAGE, type ClassifiedError } from './wire-error';
 
 const noMappings = () => undefined;
 
@@ -19,6 +19,53 @@ describe(renderWireError.name, () => {
       'oauth',
     );
     expect(wire).toEqual({ status: 401, body: { error: 'invalid_client', error_description: 'Bad client.' } });
+  });
+
+  const mapped = (status: number, oauthError?: OAuthErrorCode): ClassifiedError => ({
+    kind: 'mapped',
+    code: 'X.Y',
+    mapping: { status, azureCode: 'Unauthorized', azureInnerCode: 'TokenExpired', ...(oauthError === undefined ? {} : { oauthError }) },
+    message: 'Refused.',
+  });
+
+  it.each([
+    // RFC 6749 §5.2 / RFC 8693 §2.2.2: the token endpoint answers 400 whatever the Azure shape's status says.
+    [401, 'invalid_request', 400],
+    [403, 'invalid_request', 400],
+    [403, 'unauthorized_client', 400],
+    [403, 'invalid_grant', 400],
+    [403, 'unsupported_grant_type', 400],
+    [403, 'invalid_scope', 400],
+    [404, 'invalid_target', 400],
+    [400, 'invalid_client', 401],
+    // RFC 6750 §3.1 on resource routes.
+    [400, 'invalid_token', 401],
+    [400, 'insufficient_scope', 403],
+    [400, 'access_denied', 403],
+    [503, 'temporarily_unavailable', 503],
+    [429, 'temporarily_unavailable', 429],
+    [502, 'server_error', 500],
+  ] as const)('answers a mapping of status %i with OAuth error %s as %i on OAuth routes', (status, oauthError, expected) => {
+    expect(renderWireError(mapped(status, oauthError), 'oauth')).toEqual({
+      status: expected,
+      body: { error: oauthError, error_description: 'Refused.' },
+    });
+  });
+
+  it.each([
+    [404, 'invalid_request', 400],
+    [403, 'access_denied', 403],
+    [429, 'temporarily_unavailable', 429],
+    [502, 'server_error', 500],
+  ] as const)('gives a mapping of status %i without an OAuth error %s, answered %i', (status, oauthError, expected) => {
+    expect(renderWireError(mapped(status), 'oauth')).toMatchObject({ status: expected, body: { error: oauthError } });
+  });
+
+  it('keeps the mapping status in the Azure family', () => {
+    expect(renderWireError(mapped(401, 'invalid_request'), 'azure')).toEqual({
+      status: 401,
+      body: { error: { code: 'Unauthorized', message: 'Refused.', innererror: { code: 'TokenExpired', message: 'Refused.' } } },
+    });
   });
 
   it('renders an unmapped code as INTERNAL', () => {
@@ -51,6 +98,13 @@ describe(classifyError.name, () => {
   it('does not take a statusCode from errors of other libraries', () => {
     const upstream = Object.assign(new Error('upstream said 404'), { statusCode: 404, code: 'ERR_UPSTREAM' });
     expect(classifyError(upstream, noMappings)).toEqual({ kind: 'generic', code: 'INTERNAL' });
+  });
+
+  it('answers 400 for text the database could not store (a NUL byte: SQLSTATE 22021, under a wrapper as Drizzle throws it)', () => {
+    const driver = Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' });
+    const classified = classifyError(new Error('Failed query: insert into …', { cause: driver }), noMappings);
+    expect(classified).toEqual({ kind: 'generic', code: 'HTTP.BAD_REQUEST', message: UNSTORABLE_TEXT_MESSAGE });
+    expect(renderWireError(classified, 'azure').status).toBe(400);
   });
 });
 

@@ -1,11 +1,14 @@
 import { LatchkeyError } from '@latchkey/contracts';
-import { isConnectionFailure } from '@latchkey/persistence';
+import { isConnectionFailure, isUnstorableText } from '@latchkey/persistence';
 import { HttpException } from '@nestjs/common';
 import { azureWireError, type AzureErrorBody } from './azure-wire';
 import type { ErrorWireMapping } from './error-mapping.registry';
 import { httpErrorCodeForStatus, isHttpErrorCode, type HttpErrorCode } from './http-error-codes';
-import { defaultOAuthError, oauthWireError, toOAuthDescription, type OAuthErrorBody } from './oauth-wire';
+import { defaultOAuthError, oauthStatus, oauthWireError, toOAuthDescription, type OAuthErrorBody } from './oauth-wire';
 import type { WireFamily } from './wire-format.decorator';
+
+/** Said for text the database refused; it names no field and repeats nothing the caller sent. */
+export const UNSTORABLE_TEXT_MESSAGE = 'The request holds text that cannot be stored: a NUL character or a value longer than allowed.';
 
 /** What an exception means, before it is rendered in a wire family. */
 export type ClassifiedError =
@@ -36,6 +39,9 @@ export function classifyError(exception: unknown, lookup: (code: string) => Erro
   if (exception instanceof HttpException) return { kind: 'generic', code: httpErrorCodeForStatus(exception.getStatus()) };
   // The database is out of reach (an outage, a failover): the caller may retry, the request was not at fault.
   if (isConnectionFailure(exception)) return { kind: 'generic', code: 'HTTP.SERVICE_UNAVAILABLE' };
+  // Text the database cannot store (a NUL character, a value longer than its column) came from the request: a 400,
+  // whichever route let it through. The routes' own validation should refuse it first; this keeps a miss from being a 500.
+  if (isUnstorableText(exception)) return { kind: 'generic', code: 'HTTP.BAD_REQUEST', message: UNSTORABLE_TEXT_MESSAGE };
   return { kind: 'generic', code: 'INTERNAL' };
 }
 
@@ -58,12 +64,10 @@ export function renderWireError(error: ClassifiedError, family: WireFamily): Wir
   }
   const { mapping, message } = classified;
   if (family === 'oauth') {
+    const oauthError = mapping.oauthError ?? defaultOAuthError(mapping.status);
     return {
-      status: mapping.status,
-      body: {
-        error: mapping.oauthError ?? defaultOAuthError(mapping.status),
-        error_description: toOAuthDescription(mapping.message ?? message),
-      },
+      status: oauthStatus(oauthError, mapping.status),
+      body: { error: oauthError, error_description: toOAuthDescription(mapping.message ?? message) },
     };
   }
   const innererror = mapping.azureInnerCode === undefined ? {} : { innererror: { code: mapping.azureInnerCode, message } };

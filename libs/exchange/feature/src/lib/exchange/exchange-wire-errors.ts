@@ -5,9 +5,11 @@ import type { ErrorMappingTable } from '@latchkey/http';
  * How exchange refusals look on the wire. One table serves both surfaces:
  * `POST /oauth2/token` answers RFC 6749 bodies (`oauthError`; a bad subject
  * token is `invalid_request`, as RFC 8693 §2.2.2 says), the gateway the
- * platform's Azure shape (`azureCode` / `azureInnerCode`). A token problem
- * is 401, an application's policy 403, the identity provider out of reach
- * 503. docs/EXCHANGE.md lists the same table.
+ * platform's Azure shape (`azureCode` / `azureInnerCode`). `status` is the
+ * gateway's: a token problem 401, an application's policy 403, the identity
+ * provider out of reach 503. The token endpoint derives its status from
+ * `oauthError` instead (RFC 6749 §5.2: 400 for all but `invalid_client`'s
+ * 401; libs/http's oauthStatus). docs/EXCHANGE.md lists the same table.
  */
 export const EXCHANGE_WIRE_ERRORS: ErrorMappingTable<ExchangeErrorCode> = {
   'EXCHANGE.REQUEST_INVALID': { status: 400, azureCode: 'BadArgument', azureInnerCode: 'InvalidExchangeRequest', oauthError: 'invalid_request' },

@@ -24,17 +24,20 @@ const STATUS: Record<OAuthErrorCode, 400 | 401> = {
  * caller sent; `reason` is the platform's code for `exchange.denied` and logs.
  */
 export class OAuthError extends Error {
-  readonly status: 400 | 401;
+  readonly status: 400 | 401 | 415;
 
   constructor(
     readonly error: OAuthErrorCode,
     readonly description: string,
     readonly reason: string,
-    /** Set for invalid_client when the client tried HTTP Basic: the 401 then carries `WWW-Authenticate: Basic`. */
-    readonly basicChallenge = false,
+    /**
+     * `unsupportedMediaType`: a body that is not a form, answered 415 as the platform answers any media type a
+     * route does not read (multipart included), so that both say the same thing.
+     */
+    options: { readonly unsupportedMediaType?: true } = {},
   ) {
     super(`${error}: ${description}`);
-    this.status = STATUS[error];
+    this.status = options.unsupportedMediaType ? 415 : STATUS[error];
   }
 
   /** The JSON body. */

@@ -1,5 +1,13 @@
 import { OAuthError } from './oauth-error';
-import { ACCESS_TOKEN_TYPE, MAX_SUBJECT_TOKEN_BYTES, parseTokenExchangeRequest, TOKEN_EXCHANGE_GRANT, type FormBody } from './token-exchange-request';
+import {
+  ACCESS_TOKEN_TYPE,
+  assertFormContentType,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_SUBJECT_TOKEN_BYTES,
+  parseTokenExchangeRequest,
+  TOKEN_EXCHANGE_GRANT,
+  type FormBody,
+} from './token-exchange-request';
 
 const SUBJECT = 'eyJhbGciOiJSUzI1NiJ9.eyJ0aWQiOiJ4In0.c2ln';
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
@@ -14,16 +22,17 @@ const form = (overrides: Record<string, string | string[] | undefined> = {}): Fo
   ...overrides,
 });
 
-function refusal(body: FormBody, authorization?: string): { error: string; status: number; reason: string; description: string; basic: boolean } {
+function refused(read: () => unknown): { error: string; status: number; reason: string; description: string } {
   try {
-    parseTokenExchangeRequest(body, authorization);
+    read();
   } catch (error) {
-    if (error instanceof OAuthError)
-      return { error: error.error, status: error.status, reason: error.reason, description: error.description, basic: error.basicChallenge };
+    if (error instanceof OAuthError) return { error: error.error, status: error.status, reason: error.reason, description: error.description };
     throw error;
   }
   throw new Error('accepted');
 }
+
+const refusal = (body: FormBody, authorization?: string) => refused(() => parseTokenExchangeRequest(body, authorization));
 
 describe(parseTokenExchangeRequest.name, () => {
   it('reads a well-formed request with the client secret in the body', () => {
@@ -61,7 +70,9 @@ describe(parseTokenExchangeRequest.name, () => {
     ['a scope with two spaces', { scope: 'a  b' }, 'invalid_scope'],
     ['a scope with a quote', { scope: 'a"b' }, 'invalid_scope'],
     ['two audiences', { audience: ['api://a', 'api://b'] }, 'invalid_target'],
-    ['an audience and another resource', { audience: 'api://a', resource: 'https://b' }, 'invalid_target'],
+    ['an audience and another resource', { audience: 'api://a', resource: 'https://b' }, 'invalid_request'],
+    ['an audience and the same resource', { audience: 'api://a', resource: 'api://a' }, 'invalid_request'],
+    ['several resources', { resource: ['https://a', 'https://b'] }, 'invalid_target'],
     ['a repeated grant_type', { grant_type: [TOKEN_EXCHANGE_GRANT, TOKEN_EXCHANGE_GRANT] }, 'invalid_request'],
     ['a repeated subject_token', { subject_token: [SUBJECT, SUBJECT] }, 'invalid_request'],
     ['no client at all', { client_id: undefined, client_secret: undefined }, 'invalid_client'],
@@ -69,8 +80,38 @@ describe(parseTokenExchangeRequest.name, () => {
     expect(refusal(form(overrides))).toMatchObject({ error, status: error === 'invalid_client' ? 401 : 400 });
   });
 
-  it('accepts one audience given both as audience and resource', () => {
-    expect(parseTokenExchangeRequest(form({ audience: 'api://a', resource: 'api://a' }), undefined).audience).toBe('api://a');
+  it('reads the target from resource as from audience, and ignores an empty one', () => {
+    expect(parseTokenExchangeRequest(form({ resource: 'api://a' }), undefined).audience).toBe('api://a');
+    expect(parseTokenExchangeRequest(form({ audience: '', resource: 'api://a' }), undefined).audience).toBe('api://a');
+  });
+
+  it('says which parameters clash when audience and resource come together', () => {
+    expect(refusal(form({ audience: 'api://a', resource: 'api://a' }))).toEqual({
+      error: 'invalid_request',
+      status: 400,
+      reason: 'EXCHANGE.REQUEST_INVALID',
+      description: 'Send audience or resource, not both.',
+    });
+  });
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a newline', 'a\nb'],
+    ['a DEL', 'a\u007fb'],
+    ['a C1 control', 'a\u0085b'],
+    ['more characters than any client id has', 'x'.repeat(MAX_CLIENT_ID_LENGTH + 1)],
+  ])('answers a client_id with %s invalid_client, in the body or in HTTP Basic', (_what, clientId) => {
+    const expected = { error: 'invalid_client', status: 401, reason: 'EXCHANGE.CLIENT_UNKNOWN' };
+    expect(refusal(form({ client_id: clientId }))).toMatchObject(expected);
+    expect(refusal(form({ client_id: clientId, client_secret: undefined }))).toMatchObject(expected);
+    expect(refusal(form({ client_id: undefined, client_secret: undefined }), basic(clientId, 's3cret'))).toMatchObject(expected);
+    expect(refusal(form({ client_secret: undefined }), basic(clientId, 's3cret'))).toMatchObject(expected);
+  });
+
+  it('takes a client_id of the longest length, and printable non-ASCII ones', () => {
+    const longest = 'x'.repeat(MAX_CLIENT_ID_LENGTH);
+    expect(parseTokenExchangeRequest(form({ client_id: longest }), undefined).client.clientId).toBe(longest);
+    expect(parseTokenExchangeRequest(form({ client_id: undefined, client_secret: undefined }), basic('app-ü', 's')).client.clientId).toBe('app-ü');
   });
 
   it('refuses a subject token over the size limit before anything else reads it', () => {
@@ -85,11 +126,10 @@ describe(parseTokenExchangeRequest.name, () => {
     ['Basic without a colon', `Basic ${Buffer.from('just-an-id').toString('base64')}`],
     ['Basic with an empty secret', `Basic ${Buffer.from('id:').toString('base64')}`],
     ['Basic with broken percent-encoding', `Basic ${Buffer.from('%E0%A4%A:secret').toString('base64')}`],
-  ])('answers %s invalid_client with a Basic challenge', (_what, authorization) => {
+  ])('answers %s invalid_client (401)', (_what, authorization) => {
     expect(refusal(form({ client_id: undefined, client_secret: undefined }), authorization)).toMatchObject({
       error: 'invalid_client',
       status: 401,
-      basic: true,
     });
   });
 
@@ -110,5 +150,32 @@ describe(parseTokenExchangeRequest.name, () => {
       expect(description).not.toContain(SUBJECT);
       expect(description).not.toContain('s3cret');
     }
+  });
+});
+
+describe(assertFormContentType.name, () => {
+  it.each([
+    'application/x-www-form-urlencoded',
+    'application/x-www-form-urlencoded; charset=utf-8',
+    'Application/X-WWW-Form-Urlencoded;charset=UTF-8',
+    // Fastify refuses a body without a content type before the handler: without one there is no body.
+    undefined,
+  ])('takes %s', (contentType) => {
+    expect(() => assertFormContentType(contentType)).not.toThrow();
+  });
+
+  it.each([
+    ['JSON', 'application/json'],
+    ['JSON with a charset', 'application/json; charset=utf-8'],
+    ['text', 'text/plain'],
+    ['multipart', 'multipart/form-data; boundary=x'],
+    ['an empty content type', ''],
+  ])('refuses %s with invalid_request 415, saying to send a form', (_what, contentType) => {
+    expect(refused(() => assertFormContentType(contentType))).toEqual({
+      error: 'invalid_request',
+      status: 415,
+      reason: 'EXCHANGE.REQUEST_INVALID',
+      description: 'Send the request as a form body (content-type application/x-www-form-urlencoded).',
+    });
   });
 });

@@ -7,6 +7,12 @@ const JWT_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:jwt';
 /** The largest subject token read: far above any Entra access token, far below a body limit. */
 export const MAX_SUBJECT_TOKEN_BYTES = 16 * 1024;
 
+/** The longest client_id looked up: far above any the platform hands out (UUIDs), far below what a database index minds. */
+export const MAX_CLIENT_ID_LENGTH = 256;
+
+/** The one media type RFC 6749 §3.2 allows for a token request. */
+const FORM_MEDIA_TYPE = 'application/x-www-form-urlencoded';
+
 /** How the client authenticated (RFC 6749 §2.3.1). */
 export type ClientAuthentication =
   | { readonly method: 'client_secret_basic' | 'client_secret_post'; readonly clientId: string; readonly clientSecret: string }
@@ -43,8 +49,29 @@ const KNOWN = new Set([
 const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 
 /**
+ * Refuses a token request whose body is not a form (RFC 6749 §3.2), with the
+ * 415 the platform answers for any media type a route does not read. JSON in
+ * particular is parsed by the platform for other routes, and would let a
+ * repeated parameter (`{"scope":"a","scope":"b"}`) through, silently resolved.
+ *
+ * @throws OAuthError `invalid_request` (415)
+ */
+export function assertFormContentType(contentType: string | undefined): void {
+  // No content type: Fastify refuses any body without one (415) before the handler, so there is no body to
+  // refuse here, and the request checks then name the first missing parameter.
+  if (contentType === undefined) return;
+  const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
+  if (mediaType !== FORM_MEDIA_TYPE) {
+    throw new OAuthError('invalid_request', `Send the request as a form body (content-type ${FORM_MEDIA_TYPE}).`, 'EXCHANGE.REQUEST_INVALID', {
+      unsupportedMediaType: true,
+    });
+  }
+}
+
+/**
  * Reads an RFC 8693 token exchange request strictly: the grant type, the
- * subject token and its type, a scope, at most one audience or resource,
+ * subject token and its type, a scope, at most one audience or resource
+ * (not both), a printable client_id of sane length,
  * no actor token (delegation chains are not offered), and exactly one way
  * of client authentication (HTTP Basic, or `client_id` + `client_secret` in
  * the body; `client_id` alone for a public client). Any parameter given
@@ -93,20 +120,44 @@ export function parseTokenExchangeRequest(form: FormBody, authorization: string 
   return { subjectToken, scopes: [...new Set(scope.split(' '))], audience: singleTarget(form), client };
 }
 
-/** The one audience or resource asked for; several are refused (one internal token has one `aud`). */
+/**
+ * The one audience or resource asked for. Both parameters at once are a
+ * malformed request (they are two names for the one target here), several
+ * values of one an unserved target (one internal token has one `aud`).
+ */
 function singleTarget(form: FormBody): string | undefined {
-  const targets = [form['audience'], form['resource']].flatMap((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]));
-  const distinct = [...new Set(targets.filter((target) => target !== ''))];
+  const values = (name: 'audience' | 'resource'): readonly string[] => {
+    const value = form[name];
+    return (value === undefined ? [] : Array.isArray(value) ? value : [value]).filter((target) => target !== '');
+  };
+  const audiences = values('audience');
+  const resources = values('resource');
+  if (audiences.length > 0 && resources.length > 0) {
+    throw new OAuthError('invalid_request', 'Send audience or resource, not both.', 'EXCHANGE.REQUEST_INVALID');
+  }
+  const distinct = [...new Set([...audiences, ...resources])];
   if (distinct.length > 1) throw new OAuthError('invalid_target', 'Ask for one audience (or resource) per request.', 'EXCHANGE.REQUEST_INVALID');
   return distinct[0];
 }
 
+/**
+ * Refuses a client_id no application can have before anything looks it up:
+ * control characters (a NUL would reach the database and fail there) or an
+ * absurd length. RFC 6749 Appendix A.1 allows only printable characters.
+ */
+function checkClientId(clientId: string): void {
+  if (clientId.length > MAX_CLIENT_ID_LENGTH || /\p{Cc}/u.test(clientId)) {
+    throw new OAuthError('invalid_client', 'The client_id is not a valid client identifier.', 'EXCHANGE.CLIENT_UNKNOWN');
+  }
+}
+
 /** RFC 6749 §2.3.1 Basic: `client_id:client_secret`, each form-urlencoded, in base64. */
 function clientAuthentication(bodyId: string | undefined, bodySecret: string | undefined, authorization: string | undefined): ClientAuthentication {
+  if (bodyId !== undefined) checkClientId(bodyId);
   if (authorization !== undefined) {
     const basic = /^Basic ([A-Za-z0-9+/]+=*)$/i.exec(authorization);
     if (basic === null)
-      throw new OAuthError('invalid_client', 'The Authorization header is not HTTP Basic client authentication.', 'EXCHANGE.CLIENT_UNKNOWN', true);
+      throw new OAuthError('invalid_client', 'The Authorization header is not HTTP Basic client authentication.', 'EXCHANGE.CLIENT_UNKNOWN');
     if (bodySecret !== undefined) {
       throw new OAuthError(
         'invalid_request',
@@ -118,8 +169,8 @@ function clientAuthentication(bodyId: string | undefined, bodySecret: string | u
     const colon = decoded.indexOf(':');
     const clientId = colon < 0 ? undefined : safeDecode(decoded.slice(0, colon));
     const clientSecret = colon < 0 ? undefined : safeDecode(decoded.slice(colon + 1));
-    if (!clientId || !clientSecret)
-      throw new OAuthError('invalid_client', 'The HTTP Basic credentials are malformed.', 'EXCHANGE.CLIENT_UNKNOWN', true);
+    if (!clientId || !clientSecret) throw new OAuthError('invalid_client', 'The HTTP Basic credentials are malformed.', 'EXCHANGE.CLIENT_UNKNOWN');
+    checkClientId(clientId);
     if (bodyId !== undefined && bodyId !== clientId) {
       throw new OAuthError('invalid_request', 'client_id in the body differs from the authenticated client.', 'EXCHANGE.REQUEST_INVALID');
     }

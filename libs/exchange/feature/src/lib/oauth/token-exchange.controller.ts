@@ -11,7 +11,14 @@ import { ExchangeTokenUseCase } from '../exchange/exchange-token.use-case';
 import { gatewayConfig } from '../gateway/gateway.config';
 import { exchangeTokensConfig } from '../tokens/exchange-tokens.config';
 import { OAuthError } from './oauth-error';
-import { ACCESS_TOKEN_TYPE, parseTokenExchangeRequest, type ClientAuthentication, type FormBody } from './token-exchange-request';
+import { refusalHeaders } from './refusal-headers';
+import {
+  ACCESS_TOKEN_TYPE,
+  assertFormContentType,
+  parseTokenExchangeRequest,
+  type ClientAuthentication,
+  type FormBody,
+} from './token-exchange-request';
 
 /** The RFC 8693 §2.2.1 success body. */
 export interface TokenExchangeResponse {
@@ -30,7 +37,9 @@ export interface TokenExchangeResponse {
  * with a secret; `client_id` alone only for one without), the audience must
  * be one of the gateway's upstream APIs or the admin APIs' (the only
  * audiences the exchange mints for; omitted, the only upstream), then ExchangeTokenUseCase does the rest.
- * Errors are RFC 6749 bodies (the `/oauth2/` route family), never cached.
+ * Errors are RFC 6749 bodies (the `/oauth2/` route family), never cached, with RFC 6749 §5.2's statuses:
+ * 400 for every error but `invalid_client` (401, always with the Basic challenge); a body that is not a
+ * form 415, as the platform answers any media type a route does not read.
  */
 @ApiTags('token-exchange')
 @WireFormat('oauth')
@@ -51,10 +60,12 @@ export class TokenExchangeController {
   @ApiResponse({ status: 200, description: '{ access_token, issued_token_type, token_type: "Bearer", expires_in, scope }' })
   @ApiResponse({
     status: 400,
-    description: 'RFC 6749 error: invalid_request (a bad subject token), invalid_scope, invalid_target, unsupported_grant_type',
+    description:
+      'RFC 6749 error (every refusal but invalid_client, RFC 6749 §5.2): invalid_request (a malformed request, a bad subject token, ' +
+      'a policy or revocation refusal), unauthorized_client, invalid_scope, invalid_target, unsupported_grant_type',
   })
-  @ApiResponse({ status: 401, description: 'RFC 6749 error: invalid_client' })
-  @ApiResponse({ status: 403, description: 'RFC 6749 error: the OAuth application’s policy or a revocation refused the exchange' })
+  @ApiResponse({ status: 401, description: 'RFC 6749 error: invalid_client, with WWW-Authenticate: Basic realm="latchkey-exchange"' })
+  @ApiResponse({ status: 415, description: 'RFC 6749 error: invalid_request, the body is not application/x-www-form-urlencoded' })
   @ApiResponse({ status: 503, description: 'temporarily_unavailable: the identity provider’s keys are out of reach (Retry-After)' })
   async token(
     @Body() body: unknown,
@@ -67,6 +78,7 @@ export class TokenExchangeController {
     try {
       const authorization = rawHeaderValues(request, 'authorization');
       if (authorization.length > 1) throw new OAuthError('invalid_request', 'Send one Authorization header.', 'EXCHANGE.REQUEST_INVALID');
+      assertFormContentType(request.headers['content-type']);
       const parsed = parseTokenExchangeRequest(formOf(body), authorization[0]);
       const audience = this.audienceFor(parsed.audience);
       const result = await this.exchange.exchange({
@@ -87,17 +99,12 @@ export class TokenExchangeController {
       };
     } catch (error) {
       timing.end({ outcome: 'refused', reason: tokenEndpointReason(error) });
+      for (const [name, value] of Object.entries(refusalHeaders(error))) void reply.header(name, value);
       if (error instanceof OAuthError) {
-        if (error.basicChallenge) void reply.header('www-authenticate', 'Basic realm="latchkey-exchange"');
         void reply.status(error.status);
         return error.body();
       }
-      if (error instanceof ExchangeRefusal) {
-        if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
-        if (error.code === 'EXCHANGE.CLIENT_UNKNOWN' || error.code === 'EXCHANGE.CLIENT_DISABLED') {
-          void reply.header('www-authenticate', 'Basic realm="latchkey-exchange"');
-        }
-      }
+      // The exception filter renders the rest; on this route, with the status RFC 6749 §5.2 gives its `error`.
       throw error;
     }
   }
