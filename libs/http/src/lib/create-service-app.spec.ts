@@ -1,6 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { demoState, startDemo, type MemoryLog } from '../../test/demo-app';
-import { createServiceApp, type ServiceHandle } from './create-service-app';
+import { BAD_URL_MESSAGE, createServiceApp, type ServiceHandle } from './create-service-app';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { ShutdownDeadlineError } from './deadline';
 
@@ -55,6 +55,17 @@ describe(createServiceApp.name, () => {
 
   it('exposes the readiness registry of the app', () => {
     expect(handle.readiness).toBe(handle.app.get(ReadinessRegistry));
+  });
+
+  it('refuses a URL it cannot decode in the platform shape, without repeating the URL', async () => {
+    const azure = await handle.app.inject({ method: 'POST', url: '/demo/%FF' });
+    expect(azure.statusCode).toBe(400);
+    expect(azure.headers['x-ms-error-code']).toBe('BadArgument');
+    expect(azure.json()).toEqual({ error: { code: 'BadArgument', message: BAD_URL_MESSAGE } });
+    const oauth = await handle.app.inject({ method: 'POST', url: '/oauth2/%FF' });
+    expect(oauth.statusCode).toBe(400);
+    expect(oauth.json()).toEqual({ error: 'invalid_request', error_description: expect.any(String) });
+    expect(azure.body + oauth.body).not.toContain('%FF');
   });
 
   it('sends no x-powered-by header', async () => {

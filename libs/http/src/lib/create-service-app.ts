@@ -8,8 +8,10 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { loadConfig, loadServicePort, platformConfig, type Env } from '@latchkey/config';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { registerBodyParsers } from './body-parsers';
 import { withDeadline } from './deadline';
+import { sendWireError } from './errors/latchkey-exception.filter';
 import { registerPlatformReadiness } from './health/platform-readiness';
 import { ReadinessRegistry } from './health/readiness.registry';
 import { HttpPlatformModule } from './http-platform.module';
@@ -60,6 +62,9 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** Said for a URL Fastify could not decode; it does not repeat the URL. */
+export const BAD_URL_MESSAGE = 'The request URL is not valid: it holds a malformed percent-encoding.';
+
 /**
  * Creates a service app and starts listening. It installs no signal handlers
  * and prints nothing: `runService` does that for a one-service process, and
@@ -80,6 +85,10 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     // Request ids (the `req.id` of every log line) are ours; a client-supplied id is never trusted.
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // A URL Fastify cannot decode (`/sts/v1.0/%FF`) is refused before any route: in the platform's shape, and
+    // without Fastify's default message, which repeats the URL.
+    frameworkErrors: (_error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
+      sendWireError(request, reply, { kind: 'generic', code: 'HTTP.BAD_REQUEST', message: BAD_URL_MESSAGE }),
   });
   // Before the app is created, so these run ahead of Nest's middleware (request logging included): a refusal
   // from the shedding hook still names its request id, and costs no log line or middleware (deferLoadShedding).

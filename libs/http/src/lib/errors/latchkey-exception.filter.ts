@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { throwError, type Observable } from 'rxjs';
 import { ErrorMappingRegistry } from './error-mapping.registry';
-import { classifyError, renderWireError } from './wire-error';
+import { classifyError, renderWireError, type ClassifiedError } from './wire-error';
 import { wireFamilyOf } from './wire-format.decorator';
 
 /** Retry-After of a 503 whose cause named no time of its own (e.g. the database out of reach). */
@@ -30,25 +30,33 @@ export class LatchkeyExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
 
-    const family = wireFamilyOf(request);
     const classified = classifyError(exception, (code) => this.mappings.lookup(code));
-    const wire = renderWireError(classified, family);
     if (classified.kind === 'unmapped') {
       this.logger.error({ err: exception, code: classified.code }, 'error code has no wire mapping; answered 500');
-    } else if (wire.status >= 500) {
+    } else if (renderWireError(classified, wireFamilyOf(request)).status >= 500) {
       this.logger.error({ err: exception, code: classified.code }, 'request failed');
     }
     if (reply.sent) return;
-    // A 503 is temporary by definition: say when to come back, unless the code that refused already did.
-    if (wire.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS);
-    if (family === 'oauth') {
-      // RFC 6749 §5.1: token endpoint responses must not be cached.
-      void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
-    } else {
-      // Azure services repeat error.code in this header; SDKs read it without parsing the body.
-      const code = (wire.body as { error?: { code?: unknown } }).error?.code;
-      if (typeof code === 'string') void reply.header('x-ms-error-code', code);
-    }
-    void reply.status(wire.status).header('content-type', 'application/json; charset=utf-8').send(wire.body);
+    sendWireError(request, reply, classified);
   }
+}
+
+/**
+ * Writes a classified error in the request's wire family, with the headers that family carries. Also used for
+ * the errors Fastify raises before any route runs (createServiceApp's `frameworkErrors`).
+ */
+export function sendWireError(request: Pick<FastifyRequest, 'url' | 'routeOptions'>, reply: FastifyReply, classified: ClassifiedError): void {
+  const family = wireFamilyOf(request);
+  const wire = renderWireError(classified, family);
+  // A 503 is temporary by definition: say when to come back, unless the code that refused already did.
+  if (wire.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', SERVICE_UNAVAILABLE_RETRY_AFTER_SECONDS);
+  if (family === 'oauth') {
+    // RFC 6749 §5.1: token endpoint responses must not be cached.
+    void reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+  } else {
+    // Azure services repeat error.code in this header; SDKs read it without parsing the body.
+    const code = (wire.body as { error?: { code?: unknown } }).error?.code;
+    if (typeof code === 'string') void reply.header('x-ms-error-code', code);
+  }
+  void reply.status(wire.status).header('content-type', 'application/json; charset=utf-8').send(wire.body);
 }
