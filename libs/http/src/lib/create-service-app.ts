@@ -63,7 +63,7 @@ function urlHost(host: string): string {
 }
 
 /** Said for a URL Fastify could not decode; it does not repeat the URL. */
-export const BAD_URL_MESSAGE = 'The request URL is not valid: it holds a malformed percent-encoding.';
+export const BAD_URL_MESSAGE = 'The request URL is not valid: a malformed percent-encoding, or a path segment too long.';
 
 /**
  * Creates a service app and starts listening. It installs no signal handlers
@@ -85,7 +85,7 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     // Request ids (the `req.id` of every log line) are ours; a client-supplied id is never trusted.
     genReqId: () => randomUUID(),
     return503OnClosing: true,
-    // A URL Fastify cannot decode (`/sts/v1.0/%FF`) is refused before any route: in the platform's shape, and
+    // A URL Fastify cannot route (`/sts/v1.0/%FF`, a path parameter over 100 characters) is refused before any route: in the platform's shape, and
     // without Fastify's default message, which repeats the URL.
     frameworkErrors: (_error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       sendWireError(request, reply, { kind: 'generic', code: 'HTTP.BAD_REQUEST', message: BAD_URL_MESSAGE }),
