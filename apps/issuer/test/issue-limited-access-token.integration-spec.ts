@@ -62,6 +62,16 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
     });
   }
 
+  /** The ISV self-service client routes, as the fully granted ISV. */
+  function selfService(method: 'GET' | 'POST', path: string, body?: unknown) {
+    return service.handle.app.inject({
+      method,
+      url: `/sts/v1.0/isv/clients${path}`,
+      headers: { 'ocp-apim-subscription-key': keys.full, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { payload: JSON.stringify(body) } : {}),
+    });
+  }
+
   async function expectRefusal(response: Awaited<ReturnType<typeof issue>>, status: number, code: string, inner: string): Promise<void> {
     expect({ status: response.statusCode, body: response.json<WireError>() }).toMatchObject({
       status,
@@ -197,28 +207,83 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
     await expectRefusal(await issue({ key: keys.full, query: '?dryRun=true&dryRun=false' }), 400, 'BadArgument', 'InvalidQueryParameter');
   });
 
+  it('refuses any query parameter but expiredTime and dryRun, rather than silently issuing the default lifetime', async () => {
+    for (const query of ['?expiredTime[]=60', '?expiredTime[a]=60', '?expiredTime=60&lifetime=60', '?ExpiredTime=60', '?%00=1']) {
+      const refused = await issue({ key: keys.full, query });
+      expect({ query, status: refused.statusCode }).toEqual({ query, status: 400 });
+      await expectRefusal(refused, 400, 'BadArgument', 'InvalidQueryParameter');
+      expect(refused.body).not.toContain('expiredTime[');
+    }
+    expect((await issue({ key: keys.full, query: '?expiredTime=60&dryRun=false' })).statusCode).toBe(200);
+  });
+
+  it('refuses query parameters on issueToken and the ISV self-service routes, which take none', async () => {
+    const routes: readonly ['GET' | 'POST', string, unknown][] = [
+      ['POST', '/sts/v1.0/issueToken?x=1', undefined],
+      ['POST', '/isv/v1/audit-feed-token?x=1', undefined],
+      ['POST', '/isv/v1/cases-token?x=1', undefined],
+      ['GET', '/sts/v1.0/isv/clients?x=1', undefined],
+      ['POST', '/sts/v1.0/isv/clients/block?x=1', { targetAzureResourceId: CLIENT }],
+      ['POST', '/sts/v1.0/isv/clients/unblock?x=1', { targetAzureResourceId: CLIENT }],
+    ];
+    for (const [method, url, body] of routes) {
+      const headers = { 'ocp-apim-subscription-key': keys.full, ...(body ? { 'content-type': 'application/json' } : {}) };
+      const response = await service.handle.app.inject({ method, url, headers, ...(body ? { payload: JSON.stringify(body) } : {}) });
+      expect({ url, status: response.statusCode }).toEqual({ url, status: 400 });
+      await expectRefusal(response, 400, 'BadArgument', 'InvalidQueryParameter');
+    }
+  });
+
+  it('refuses an account name ending with a hyphen', async () => {
+    const body = { targetAzureResourceId: CLIENT.replace(/accounts\/.*$/, 'accounts/abc-'), featureFlags: ['Face.Identification'] };
+    await expectRefusal(await issue({ key: keys.full, body }), 400, 'BadArgument', 'InvalidResourceId');
+  });
+
   it('lets an ISV block a client itself, see it in its client list, and unblock it', async () => {
     const client = resource('self-service-client');
-    const selfService = (method: 'GET' | 'POST', path: string, body?: unknown) =>
-      service.handle.app.inject({
-        method,
-        url: `/sts/v1.0/isv/clients${path}`,
-        headers: { 'ocp-apim-subscription-key': keys.full, ...(body ? { 'content-type': 'application/json' } : {}) },
-        ...(body ? { payload: JSON.stringify(body) } : {}),
-      });
     const request = { targetAzureResourceId: client, featureFlags: ['Face.Identification'] };
     expect((await issue({ key: keys.full, body: request })).statusCode).toBe(200);
 
     const blocked = await selfService('POST', '/block', { targetAzureResourceId: client.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/'), reason: 'contract ended' });
     expect(blocked.statusCode).toBe(200);
-    expect(blocked.json()).toEqual({ resourceId: client.toLowerCase(), blocked: true });
+    expect(blocked.json()).toEqual({ resourceId: client.toLowerCase(), blocked: true, revoked: false, revokedAt: null });
     await expectRefusal(await issue({ key: keys.full, body: request }), 403, 'PermissionDenied', 'ClientBlocked');
 
     const listed = (await selfService('GET', '')).json<{ clients: { resourceId: string; blocked: boolean; issuedSince: number }[] }>();
     expect(listed.clients.find((c) => c.resourceId === client.toLowerCase())).toMatchObject({ blocked: true, issuedSince: 1 });
 
-    expect((await selfService('POST', '/unblock', { targetAzureResourceId: client })).json()).toEqual({ resourceId: client.toLowerCase(), blocked: false });
+    expect((await selfService('POST', '/unblock', { targetAzureResourceId: client })).json()).toEqual({
+      resourceId: client.toLowerCase(),
+      blocked: false,
+      revoked: false,
+      revokedAt: null,
+    });
     expect((await issue({ key: keys.full, body: request })).statusCode).toBe(200);
+  });
+
+  it('tells an ISV that the platform revoked its client: its own message, listed as revoked, and an unblock that does not claim otherwise', async () => {
+    const client = resource('revoked-client');
+    const request = { targetAzureResourceId: client, featureFlags: ['Face.Identification'] };
+    expect((await issue({ key: keys.full, body: request })).statusCode).toBe(200);
+    const notBefore = new Date().toISOString();
+    const subject = { kind: 'isv-client' as const, isvId: ids.full, resourceId: client.toLowerCase() };
+    await service.bus.publish(AccessRevocationV1, { subject, notBefore, action: 'revoke', reason: 'ABUSE.CLIENT_RATE', alertId: null, actor: 'abuse-detector' });
+    const cache = service.handle.app.get(RevocationCache);
+    await eventually(() => cache.blocks([subject]), { timeoutMs: 45000, what: 'client revocation applied' });
+
+    const refused = await issue({ key: keys.full, body: request });
+    await expectRefusal(refused, 403, 'PermissionDenied', 'ClientBlocked');
+    expect(refused.json<WireError>().error.innererror?.message).toMatch(/platform revoked/);
+    const listed = (await selfService('GET', '')).json<{ clients: { resourceId: string }[] }>();
+    expect(listed.clients.find((c) => c.resourceId === client.toLowerCase())).toMatchObject({ blocked: false, revoked: true, revokedAt: notBefore });
+    expect((await selfService('POST', '/unblock', { targetAzureResourceId: client })).json()).toEqual({
+      resourceId: client.toLowerCase(),
+      blocked: false,
+      revoked: true,
+      revokedAt: notBefore,
+    });
+    // The revocation survives the ISV's unblock.
+    await expectRefusal(await issue({ key: keys.full, body: request }), 403, 'PermissionDenied', 'ClientBlocked');
   });
 
   it("refuses self-service without the ISV's key, and with a malformed resource id", async () => {
@@ -231,6 +296,22 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
       payload: JSON.stringify({ targetAzureResourceId: CLIENT + '/' }),
     });
     await expectRefusal(bad, 400, 'BadArgument', 'InvalidResourceId');
+  });
+
+  it('refuses a block reason that is too long or has control characters, never truncating it', async () => {
+    const client = resource('reason-client');
+    const block = (reason: string) =>
+      service.handle.app.inject({
+        method: 'POST',
+        url: '/sts/v1.0/isv/clients/block',
+        headers: { 'ocp-apim-subscription-key': keys.full, 'content-type': 'application/json' },
+        payload: JSON.stringify({ targetAzureResourceId: client, reason }),
+      });
+    for (const reason of ['r'.repeat(100_000), 'r'.repeat(501), 'a\u0000b']) {
+      await expectRefusal(await block(reason), 400, 'BadArgument', 'InvalidRequestBody');
+    }
+    expect((await issue({ key: keys.full, body: { targetAzureResourceId: client, featureFlags: ['Face.Identification'] } })).statusCode).toBe(200);
+    expect((await block('r'.repeat(500))).statusCode).toBe(200);
   });
 
   const jwksNow = async () => (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<PublicJwks>();

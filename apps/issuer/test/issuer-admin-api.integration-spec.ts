@@ -246,6 +246,37 @@ describeWithInfrastructure('issuer operator admin API over HTTP (real PostgreSQL
       await expectRefusal(await call('GET', '/admin/v1/isvs/isv-extra'), 404, 'NotFound', 'IsvNotFound');
     });
 
+    it('refuses a malformed ISV id in the path with 400 before any lookup, never echoing it', async () => {
+      const malformed = ['%00', 'ab%00cd', '%E2%80%AE', 'a'.repeat(64), 'a'.repeat(100), 'ISV-UPPER', '-isv'];
+      for (const id of malformed) {
+        for (const [method, url, body] of everyRoute(id).filter(([, url]) => url.startsWith(`/admin/v1/isvs/${id}`))) {
+          const response = await call(method, url, { body });
+          expect({ method, url: url.slice(0, 80), status: response.statusCode }).toEqual({ method, url: url.slice(0, 80), status: 400 });
+          await expectRefusal(response, 400, 'BadArgument', 'InvalidAdminRequest');
+          expect(response.json<WireError>().error.innererror?.message).toBe('The ISV id is invalid (invalid_format).');
+          for (const echo of ['\u202e', '\u0000', '%00', '%E2', 'aaaaaaaa', 'UPPER']) expect(response.body).not.toContain(echo);
+        }
+      }
+      // Longer than Fastify's maxParamLength (100), the router refuses the path before any route runs (libs/http answers it).
+      const huge = await call('GET', `/admin/v1/isvs/${'a'.repeat(3000)}`);
+      expect({ status: huge.statusCode, echoed: huge.body.includes('aaaaaaaa') }).toEqual({ status: 400, echoed: false });
+      const kid = await call('POST', '/admin/v1/signing-keys/%00/retire', { body: { reason: 'ADMIN.KEY_COMPROMISED' } });
+      await expectRefusal(kid, 400, 'BadArgument', 'InvalidAdminRequest');
+    });
+
+    it('refuses control characters and over-long display names with 400, storing nothing', async () => {
+      for (const displayName of ['x\u0000y', 'x\ny', 'd'.repeat(201)]) {
+        await expectRefusal(
+          await call('POST', '/admin/v1/isvs', { body: { id: 'isv-ctl', displayName } }),
+          400,
+          'BadArgument',
+          'InvalidAdminRequest',
+        );
+      }
+      await expectRefusal(await call('GET', '/admin/v1/isvs/isv-ctl'), 404, 'NotFound', 'IsvNotFound');
+      await expectRefusal(await call('POST', '/admin/v1/isvs', { body: { id: 'x', displayName: 'x' } }), 400, 'BadArgument', 'InvalidAdminRequest');
+    });
+
     it('runs an ISV from onboarding to revocation and back, every step over HTTP', async () => {
       const created = await call('POST', '/admin/v1/isvs', { body: { id: 'isv-flow', displayName: 'Flow' } });
       expect(created.statusCode).toBe(201);
@@ -378,7 +409,10 @@ describeWithInfrastructure('issuer operator admin API over HTTP (real PostgreSQL
     it('retires a signing key in an emergency through access.revocation: gone from the JWKS, a new key signs', async () => {
       const active = (await call('GET', '/admin/v1/signing-keys')).json<{ keys: SigningKeyBody[] }>().keys.find((k) => k.status === 'active');
       await expectRefusal(await call('POST', `/admin/v1/signing-keys/${active?.kid}/retire`, { body: { reason: 'compromised' } }), 400, 'BadArgument', 'InvalidAdminRequest');
-      await expectRefusal(await call('POST', '/admin/v1/signing-keys/no-such-kid/retire', { body: { reason: 'ADMIN.KEY_COMPROMISED' } }), 404, 'NotFound', 'SigningKeyNotFound');
+      // A well-formed kid (an RFC 7638 thumbprint) that names no key is 404; a malformed one never reaches the lookup (400).
+      const unknownKid = 'A'.repeat(43);
+      await expectRefusal(await call('POST', `/admin/v1/signing-keys/${unknownKid}/retire`, { body: { reason: 'ADMIN.KEY_COMPROMISED' } }), 404, 'NotFound', 'SigningKeyNotFound');
+      await expectRefusal(await call('POST', '/admin/v1/signing-keys/no-such-kid/retire', { body: { reason: 'ADMIN.KEY_COMPROMISED' } }), 400, 'BadArgument', 'InvalidAdminRequest');
       const retired = await call('POST', `/admin/v1/signing-keys/${active?.kid}/retire`, { body: { reason: 'ADMIN.KEY_COMPROMISED' } });
       expect({ status: retired.statusCode, kid: retired.json<{ kid: string }>().kid }).toEqual({ status: 202, kid: active?.kid });
       const revocations = await service.database.query(

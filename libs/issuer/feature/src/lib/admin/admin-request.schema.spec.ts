@@ -1,4 +1,13 @@
-import { CreateIsvBody, FeatureFlagParam, IssuingRightBody, KeySlotParam, NoBody, parseAdminInput } from './admin-request.schema';
+import {
+  CreateIsvBody,
+  FeatureFlagParam,
+  IssuingRightBody,
+  ISV_ID_PARAM,
+  KeySlotParam,
+  KID_PARAM,
+  NoBody,
+  parseAdminInput,
+} from './admin-request.schema';
 import { IssuerAdminError } from './issuer-admin.errors';
 
 /** The refusal's code and message, or the parsed value. */
@@ -38,6 +47,70 @@ describe(parseAdminInput.name, () => {
     expect(attempt(() => parseAdminInput(FeatureFlagParam, 'face.verification', 'feature flag'))).toMatchObject({
       code: 'ISSUER.ADMIN_REQUEST_INVALID',
       message: expect.stringContaining('Face.Verification'),
+    });
+  });
+});
+
+describe('ISV_ID_PARAM', () => {
+  it('passes an id of the form ISVs are created with', () => {
+    expect(ISV_ID_PARAM.transform('isv-a')).toBe('isv-a');
+    expect(ISV_ID_PARAM.transform('a'.repeat(63))).toBe('a'.repeat(63));
+  });
+
+  it.each([
+    ['a NUL byte', '\u0000'],
+    ['a NUL inside', 'ab\u0000cd'],
+    ['a right-to-left override', '\u202e'],
+    ['a 3000-character id', 'a'.repeat(3000)],
+    ['a 64-character id', 'a'.repeat(64)],
+    ['a one-character id', 'a'],
+    ['upper case', 'ISV-A'],
+    ['a leading hyphen', '-isv'],
+  ])('refuses %s as 400 InvalidAdminRequest without echoing it', (_what, raw) => {
+    const refused = attempt(() => ISV_ID_PARAM.transform(raw));
+    expect(refused).toEqual({ code: 'ISSUER.ADMIN_REQUEST_INVALID', message: 'The ISV id is invalid (invalid_format).' });
+  });
+
+  it('refuses a too-long id with the same answer shape, never the id itself', () => {
+    const refused = attempt(() => ISV_ID_PARAM.transform('b'.repeat(3000))) as { message: string };
+    expect(refused.message).not.toContain('bbb');
+  });
+});
+
+describe('KID_PARAM', () => {
+  it('passes an RFC 7638 thumbprint and refuses anything else without echoing it', () => {
+    const kid = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    expect(KID_PARAM.transform(kid)).toBe(kid);
+    expect(attempt(() => KID_PARAM.transform('\u0000'))).toEqual({
+      code: 'ISSUER.ADMIN_REQUEST_INVALID',
+      message: 'The key id is invalid (invalid_format).',
+    });
+    expect(attempt(() => KID_PARAM.transform(kid + 'x'))).toMatchObject({ code: 'ISSUER.ADMIN_REQUEST_INVALID' });
+  });
+});
+
+describe('CreateIsvBody', () => {
+  it('refuses control characters in the display name', () => {
+    for (const displayName of ['x\u0000y', 'x\ny', 'x\u007fy', 'x\u009by']) {
+      expect(attempt(() => parseAdminInput(CreateIsvBody, { id: 'x1', displayName }, 'body'))).toEqual({
+        code: 'ISSUER.ADMIN_REQUEST_INVALID',
+        message: 'The body field displayName is invalid (contains control characters).',
+      });
+    }
+  });
+
+  it('bounds the display name at 200 characters', () => {
+    expect(parseAdminInput(CreateIsvBody, { id: 'x1', displayName: 'd'.repeat(200) }, 'body')).toMatchObject({ displayName: 'd'.repeat(200) });
+    expect(attempt(() => parseAdminInput(CreateIsvBody, { id: 'x1', displayName: 'd'.repeat(201) }, 'body'))).toEqual({
+      code: 'ISSUER.ADMIN_REQUEST_INVALID',
+      message: 'The body field displayName is too long.',
+    });
+  });
+
+  it('refuses an id that is not of the ISV id form before the use case runs', () => {
+    expect(attempt(() => parseAdminInput(CreateIsvBody, { id: 'x', displayName: 'x' }, 'body'))).toEqual({
+      code: 'ISSUER.ADMIN_REQUEST_INVALID',
+      message: 'The body field id is invalid (invalid_format).',
     });
   });
 });

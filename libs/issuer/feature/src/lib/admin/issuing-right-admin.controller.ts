@@ -2,10 +2,9 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
 import { zodBody } from './zod-body';
-import { IssuingRightBody, parseAdminInput } from './admin-request.schema';
+import { IssuingRightBody, parseAdminInput, ISV_ID_API_PARAM, ISV_ID_PARAM } from './admin-request.schema';
 import { IsvAdministration, type IssuingRightChange } from './isv-administration.use-case';
 
-const ISV_ID = { name: 'isvId', description: 'The ISV id.' };
 const CHANGE_RESPONSE = '{ isvId, action: revoke | reinstate, notBefore }';
 
 /**
@@ -24,12 +23,12 @@ export class IssuingRightAdminController {
   @AdminPermission('access:revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'Revoke the ISV’s right to issue; its earlier tokens are refused everywhere' })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiBody(zodBody(IssuingRightBody))
   @ApiResponse({ status: 200, description: CHANGE_RESPONSE })
   @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest): the reason is not a code like ADMIN.CONTRACT_ENDED' })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  revoke(@Param('isvId') isvId: string, @Body() body: unknown, @Operator() actor: string): Promise<IssuingRightChange> {
+  revoke(@Param('isvId', ISV_ID_PARAM) isvId: string, @Body() body: unknown, @Operator() actor: string): Promise<IssuingRightChange> {
     return this.isvs.setIssuingRight(isvId, 'revoke', parseAdminInput(IssuingRightBody, body, 'body').reason, actor);
   }
 
@@ -37,12 +36,12 @@ export class IssuingRightAdminController {
   @AdminPermission('access:reinstate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Let the ISV issue again; tokens from before the revocation stay refused' })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiBody(zodBody(IssuingRightBody))
   @ApiResponse({ status: 200, description: CHANGE_RESPONSE })
   @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest): the reason is not a code like ADMIN.RESOLVED' })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  reinstate(@Param('isvId') isvId: string, @Body() body: unknown, @Operator() actor: string): Promise<IssuingRightChange> {
+  reinstate(@Param('isvId', ISV_ID_PARAM) isvId: string, @Body() body: unknown, @Operator() actor: string): Promise<IssuingRightChange> {
     return this.isvs.setIssuingRight(isvId, 'reinstate', parseAdminInput(IssuingRightBody, body, 'body').reason, actor);
   }
 }

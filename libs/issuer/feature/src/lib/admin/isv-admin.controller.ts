@@ -5,7 +5,7 @@ import { AdminApi, AdminPermission } from '@latchkey/access-guards';
 import { FEATURE_FLAGS } from '@latchkey/contracts';
 import type { Isv } from '@latchkey/issuer/data-access';
 import { zodBody } from './zod-body';
-import { CreateIsvBody, DpopRequiredBody, FeatureFlagParam, NoBody, parseAdminInput } from './admin-request.schema';
+import { CreateIsvBody, DpopRequiredBody, FeatureFlagParam, ISV_ID_API_PARAM, ISV_ID_PARAM, NoBody, parseAdminInput } from './admin-request.schema';
 import { IsvAdministration } from './isv-administration.use-case';
 
 /** An ISV as the admin API shows it: the fields an operator manages, nothing internal. */
@@ -25,7 +25,6 @@ function view(isv: Isv): IsvView {
 }
 
 const ISV_RESPONSE = '{ id, displayName, status: pending | approved | suspended, grantedFeatures, resourceId, dpopRequired, createdAt }';
-const ISV_ID = { name: 'isvId', description: 'The ISV id (2-63 lower-case letters, digits and hyphens).' };
 
 /**
  * The operator's side of ISVs (issuer issue, "Operator admin API"): create,
@@ -62,10 +61,10 @@ export class IsvAdminController {
   @Get(':isvId')
   @AdminPermission('issuer.isvs:read')
   @ApiOperation({ summary: 'Read one ISV' })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiResponse({ status: 200, description: ISV_RESPONSE })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  async get(@Param('isvId') isvId: string): Promise<IsvView> {
+  async get(@Param('isvId', ISV_ID_PARAM) isvId: string): Promise<IsvView> {
     return view(await this.isvs.get(isvId));
   }
 
@@ -73,10 +72,10 @@ export class IsvAdminController {
   @AdminPermission('issuer.isvs:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approve the ISV: it may issue tokens with its granted flags' })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiResponse({ status: 200, description: ISV_RESPONSE })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  async approve(@Param('isvId') isvId: string, @Body() body: unknown): Promise<IsvView> {
+  async approve(@Param('isvId', ISV_ID_PARAM) isvId: string, @Body() body: unknown): Promise<IsvView> {
     parseAdminInput(NoBody, body, 'body');
     return view(await this.isvs.approve(isvId));
   }
@@ -85,10 +84,10 @@ export class IsvAdminController {
   @AdminPermission('issuer.isvs:write')
   @HttpCode(200)
   @ApiOperation({ summary: 'Back to pending: the ISV may no longer issue (its tokens stay valid; revoke the issuing right for that)' })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiResponse({ status: 200, description: ISV_RESPONSE })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  async unapprove(@Param('isvId') isvId: string, @Body() body: unknown): Promise<IsvView> {
+  async unapprove(@Param('isvId', ISV_ID_PARAM) isvId: string, @Body() body: unknown): Promise<IsvView> {
     parseAdminInput(NoBody, body, 'body');
     return view(await this.isvs.unapprove(isvId));
   }
@@ -96,12 +95,12 @@ export class IsvAdminController {
   @Put(':isvId/features/:flag')
   @AdminPermission('issuer.features:grant')
   @ApiOperation({ summary: 'Grant a feature flag (idempotent)' })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiParam({ name: 'flag', enum: [...FEATURE_FLAGS] })
   @ApiResponse({ status: 200, description: ISV_RESPONSE })
   @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest): an unknown flag' })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  async grant(@Param('isvId') isvId: string, @Param('flag') flag: string, @Body() body: unknown): Promise<IsvView> {
+  async grant(@Param('isvId', ISV_ID_PARAM) isvId: string, @Param('flag') flag: string, @Body() body: unknown): Promise<IsvView> {
     const feature = parseAdminInput(FeatureFlagParam, flag, 'feature flag');
     parseAdminInput(NoBody, body, 'body');
     return view(await this.isvs.grant(isvId, feature));
@@ -110,12 +109,12 @@ export class IsvAdminController {
   @Delete(':isvId/features/:flag')
   @AdminPermission('issuer.features:grant')
   @ApiOperation({ summary: 'Revoke a feature flag (idempotent); tokens already issued keep it until they expire' })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiParam({ name: 'flag', enum: [...FEATURE_FLAGS] })
   @ApiResponse({ status: 200, description: ISV_RESPONSE })
   @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest): an unknown flag' })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  async revokeFeature(@Param('isvId') isvId: string, @Param('flag') flag: string): Promise<IsvView> {
+  async revokeFeature(@Param('isvId', ISV_ID_PARAM) isvId: string, @Param('flag') flag: string): Promise<IsvView> {
     return view(await this.isvs.revokeFeature(isvId, parseAdminInput(FeatureFlagParam, flag, 'feature flag')));
   }
 
@@ -124,12 +123,12 @@ export class IsvAdminController {
   @ApiOperation({
     summary: 'Require (or stop requiring) a DPoP proof with every issuance: the ISV then issues only sender-constrained tokens (cnf.jkt)',
   })
-  @ApiParam(ISV_ID)
+  @ApiParam(ISV_ID_API_PARAM)
   @ApiBody(zodBody(DpopRequiredBody))
   @ApiResponse({ status: 200, description: ISV_RESPONSE })
   @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest)' })
   @ApiResponse({ status: 404, description: 'NotFound (IsvNotFound)' })
-  async requireDpop(@Param('isvId') isvId: string, @Body() body: unknown): Promise<IsvView> {
+  async requireDpop(@Param('isvId', ISV_ID_PARAM) isvId: string, @Body() body: unknown): Promise<IsvView> {
     return view(await this.isvs.requireDpop(isvId, parseAdminInput(DpopRequiredBody, body, 'body').required));
   }
 }

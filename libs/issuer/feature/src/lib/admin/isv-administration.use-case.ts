@@ -7,6 +7,7 @@ import { Database } from '@latchkey/persistence';
 import { parseFaceResourceId } from '../issue/face-resource-id';
 import { IsvAuthenticator } from '../isv/isv-authenticator';
 import { CLOCK, type Clock } from '../keys/signing-key.service';
+import { IsvIdParam } from './admin-request.schema';
 import { IssuerAdminError } from './issuer-admin.errors';
 
 /** An ISV as an operator registers it; everything else starts closed (pending, no flags). */
@@ -24,7 +25,6 @@ export interface IssuingRightChange {
   readonly notBefore: string;
 }
 
-const ISV_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
 const ADMIN_REASON = reasonCode('ADMIN');
 
 /**
@@ -51,7 +51,8 @@ export class IsvAdministration {
   ) {}
 
   async create(isv: NewIsv): Promise<Isv> {
-    if (!ISV_ID.test(isv.id)) throw new IssuerAdminError('ISSUER.ADMIN_REQUEST_INVALID', 'An ISV id is 2-63 lower-case letters, digits and hyphens.');
+    if (!IsvIdParam.safeParse(isv.id).success)
+      throw new IssuerAdminError('ISSUER.ADMIN_REQUEST_INVALID', 'An ISV id is 2-63 lower-case letters, digits and hyphens.');
     const displayName = isv.displayName.trim();
     if (displayName.length === 0 || displayName.length > 200) {
       throw new IssuerAdminError('ISSUER.ADMIN_REQUEST_INVALID', 'An ISV display name has 1-200 characters.');

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
 import { zodBody } from './zod-body';
-import { NoBody, RetireSigningKeyBody, parseAdminInput } from './admin-request.schema';
+import { KID_PARAM, NoBody, RetireSigningKeyBody, parseAdminInput } from './admin-request.schema';
 import { SigningKeyAdministration, type SigningKeyInfo, type SigningKeyRetirement } from './signing-key-administration.use-case';
 
 const KEY_RESPONSE = '{ kid, alg, status: next | active | retiring, createdAt, activatesAt, notAfter }';
@@ -48,12 +48,15 @@ export class SigningKeyAdminController {
     summary:
       'Emergency retirement: the key leaves the JWKS and its tokens are refused everywhere (access.revocation); a new key signs if it was active',
   })
-  @ApiParam({ name: 'kid', description: 'The key id (RFC 7638 thumbprint).' })
+  @ApiParam({ name: 'kid', description: 'The key id (RFC 7638 thumbprint). Anything else: 400 BadArgument (InvalidAdminRequest).' })
   @ApiBody(zodBody(RetireSigningKeyBody))
   @ApiResponse({ status: 202, description: '{ kid, notBefore }' })
-  @ApiResponse({ status: 400, description: 'BadArgument (InvalidAdminRequest): the reason is not a code like ADMIN.KEY_COMPROMISED' })
+  @ApiResponse({
+    status: 400,
+    description: 'BadArgument (InvalidAdminRequest): a malformed key id, or the reason is not a code like ADMIN.KEY_COMPROMISED',
+  })
   @ApiResponse({ status: 404, description: 'NotFound (SigningKeyNotFound)' })
-  retire(@Param('kid') kid: string, @Body() body: unknown, @Operator() actor: string): Promise<SigningKeyRetirement> {
+  retire(@Param('kid', KID_PARAM) kid: string, @Body() body: unknown, @Operator() actor: string): Promise<SigningKeyRetirement> {
     return this.keys.retire(kid, parseAdminInput(RetireSigningKeyBody, body, 'body').reason, actor);
   }
 }

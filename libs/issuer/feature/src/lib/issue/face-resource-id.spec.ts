@@ -27,7 +27,11 @@ describe(parseFaceResourceId.name, () => {
     ['a malformed subscription id', valid().replace(SUB, 'not-a-guid')],
     ['a one-character account name', valid('rg', 'a')],
     ['an account name starting with a hyphen', valid('rg', '-face')],
+    ['an account name ending with a hyphen', valid('rg', 'abc-')],
+    ['a two-character account name ending with a hyphen', valid('rg', 'a-')],
     ['a 65-character account name', valid('rg', 'a'.repeat(65))],
+    ['an empty group name', valid('')],
+    ['a group name with a disallowed character', valid('rg!x')],
     ['a 91-character group name', valid('r'.repeat(91))],
     ['whitespace', valid('rg x')],
     ['a missing leading slash', valid().slice(1)],
@@ -35,10 +39,23 @@ describe(parseFaceResourceId.name, () => {
     expect(parseFaceResourceId(input).ok).toBe(false);
   });
 
+  it.each([
+    ['a two-character account name', valid('rg', 'ab')],
+    ['a 64-character account name', valid('rg', 'a' + '-'.repeat(62) + 'z')],
+    ['an account name with inner hyphens', valid('rg', 'a-b-c')],
+    ['a one-character group name', valid('r')],
+    ['a 90-character group name', valid('r'.repeat(90))],
+    ['a group name with every allowed punctuation', valid('rg_(x)-y.z')],
+  ])('accepts %s', (_what, input) => {
+    expect(parseFaceResourceId(input)).toEqual({ ok: true, canonical: input.toLowerCase() });
+  });
+
   it('accepts generated names within Azure rules and keeps them distinct after canonicalisation', () => {
     const alnum = 'abcdefghijklmnopqrstuvwxyz0123456789'.split('');
     const rg = fc.stringMatching(/^[A-Za-z0-9_()-]{1,90}$/);
-    const account = fc.tuple(fc.constantFrom(...alnum), fc.stringMatching(/^[A-Za-z0-9-]{1,63}$/)).map(([a, b]) => a + b);
+    const account = fc
+      .tuple(fc.constantFrom(...alnum), fc.stringMatching(/^[A-Za-z0-9-]{0,62}$/), fc.constantFrom(...alnum))
+      .map(([a, b, c]) => a + b + c);
     fc.assert(
       fc.property(rg, account, (group, name) => {
         const parsed = parseFaceResourceId(valid(group, name));

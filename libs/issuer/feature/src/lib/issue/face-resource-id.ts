@@ -5,14 +5,14 @@ import { canonicalResourceId } from '@latchkey/contracts';
  * `/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.CognitiveServices/accounts/<name>`.
  * Names follow Azure's rules: a resource group is 1–90 of letters, digits,
  * `_`, `-`, `.`, `(`, `)` and does not end in `.`; an account (its custom
- * subdomain) is 2–64 letters, digits and `-`, starting with a letter or
- * digit. Segments match case-insensitively (Azure's own rule). Everything
+ * subdomain) is 2–64 letters, digits and `-`, starting and ending with a
+ * letter or digit. Segments match case-insensitively (Azure's own rule). Everything
  * else, including trailing slashes, `..`, percent-encoding and other
  * providers, is refused: a lenient parser here would let two spellings name
  * one resource, or one spelling name another.
  */
 const FACE_RESOURCE_ID =
-  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourcegroups\/([A-Za-z0-9_().-]{1,90})\/providers\/microsoft\.cognitiveservices\/accounts\/([A-Za-z0-9][A-Za-z0-9-]{1,63})$/i;
+  /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourcegroups\/([A-Za-z0-9_().-]{1,90})\/providers\/microsoft\.cognitiveservices\/accounts\/([A-Za-z0-9][A-Za-z0-9-]{0,62}[A-Za-z0-9])$/i;
 
 /** The outcome of parsing a resource id from an issuance request. */
 export type ParsedResourceId = { readonly ok: true; readonly canonical: string } | { readonly ok: false; readonly reason: string };

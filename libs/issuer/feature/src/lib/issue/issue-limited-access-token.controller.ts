@@ -6,6 +6,7 @@ import { Public } from '@latchkey/http';
 import { IssuanceMetricsInterceptor } from './issuance-metrics.interceptor';
 import { IssueLimitedAccessTokenUseCase, type DryRunGrant } from './issue-limited-access-token.use-case';
 import { IssuerError } from './issuer.errors';
+import { queryParameterNames } from './query-parameters';
 
 /**
  * The vendor's issueLimitedAccessToken operation, wire-compatible with its
@@ -34,7 +35,12 @@ export class IssueLimitedAccessTokenController {
     description:
       'A DPoP proof (RFC 9449) for `POST <issuer URL>/sts/v1.0/issueLimitedAccessToken`: the token is bound to its key (`cnf.jkt`). Required for ISVs that issue sender-constrained tokens only.',
   })
-  @ApiQuery({ name: 'expiredTime', required: false, description: 'Token lifetime in seconds, 60–86400; default 3600.' })
+  @ApiQuery({
+    name: 'expiredTime',
+    required: false,
+    description:
+      'Token lifetime in seconds, 60–86400; default 3600. No other query parameter than this and `dryRun` is accepted (400 InvalidQueryParameter).',
+  })
   @ApiQuery({ name: 'dryRun', required: false, description: '`true`: check everything and answer what would be granted (JSON), issuing nothing.' })
   @ApiBody({
     schema: {
@@ -56,7 +62,7 @@ export class IssueLimitedAccessTokenController {
   @ApiResponse({
     status: 400,
     description:
-      'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter, InvalidDpopProof, DpopProofRequired) or InvalidTokenLifetime (InvalidExpiredTime)',
+      'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter: a bad dryRun or any other query parameter than expiredTime and dryRun, InvalidDpopProof, DpopProofRequired) or InvalidTokenLifetime (InvalidExpiredTime)',
   })
   @ApiResponse({ status: 401, description: '401 (SubscriptionKeyMissing, SubscriptionKeyInvalid)' })
   @ApiResponse({ status: 429, description: '429 (IsvRateLimited), with Retry-After' })
@@ -68,6 +74,7 @@ export class IssueLimitedAccessTokenController {
     @Headers('ocp-apim-subscription-key') subscriptionKey: string | undefined,
     @Query('expiredTime') expiredTime: string | string[] | undefined,
     @Query('dryRun') dryRun: string | string[] | undefined,
+    @Query() query: unknown,
     @Body() body: unknown,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -76,6 +83,7 @@ export class IssueLimitedAccessTokenController {
       .execute({
         subscriptionKey,
         expiredTime,
+        queryParameters: queryParameterNames(query),
         dryRun,
         dpopProof: request.headers['dpop'] === undefined ? undefined : String(request.headers['dpop']),
         body,

@@ -17,11 +17,14 @@ import { IssuanceJournal } from './issuance-journal';
 import { parseIssueRequest } from './issue-request';
 import { IssuanceRateLimiter } from '../rate-limit/issuance-rate-limiter';
 import { IssuerError } from './issuer.errors';
+import { assertOnlyQueryParameters } from './query-parameters';
 
 /** One issuance request as the controller read it from the wire. */
 export interface IssueLimitedAccessTokenCommand {
   readonly subscriptionKey: string | undefined;
   readonly expiredTime: string | readonly string[] | undefined;
+  /** The name of every query parameter given: any but `expiredTime` and `dryRun` is refused. */
+  readonly queryParameters: readonly string[];
   readonly body: unknown;
   /** `dryRun` from the query string: `true` checks everything and issues nothing. */
   readonly dryRun?: string | readonly string[];
@@ -58,6 +61,13 @@ export interface IssuedToken {
   readonly jti: string;
   readonly expiresAt: Date;
 }
+
+/** A client the platform revoked: who lifts it (the platform operator, docs/ABUSE.md `POST /admin/v1/reinstatements`), not the ISV's unblock. */
+export const CLIENT_REVOKED_MESSAGE =
+  'The platform revoked issuing tokens for this client resource (abuse detection); unblocking does not lift it. Only the platform operator can reinstate it: see your abuse cases.';
+
+/** The query parameters issueLimitedAccessToken takes. */
+export const ISSUE_QUERY_PARAMETERS = ['expiredTime', 'dryRun'] as const;
 
 /** `dryRun`: absent or `false` issues, `true` only checks; anything else is refused, not guessed. */
 function parseDryRun(raw: string | readonly string[] | undefined): boolean {
@@ -106,6 +116,7 @@ export class IssueLimitedAccessTokenUseCase {
     let isv: Isv | undefined;
     let resourceId: string | null = null;
     try {
+      assertOnlyQueryParameters(command.queryParameters, ISSUE_QUERY_PARAMETERS);
       const dryRun = parseDryRun(command.dryRun);
       isv = await this.authenticate(command.subscriptionKey);
       await this.assertWithinRate(isv.id);
@@ -168,8 +179,11 @@ export class IssueLimitedAccessTokenUseCase {
   }
 
   private async assertClientNotBlocked(isvId: string, resourceId: string): Promise<void> {
-    const revoked = this.revocations.blocks([{ kind: 'isv-client', isvId, resourceId }]);
-    if (revoked || (await this.blocks.isBlocked(isvId, resourceId))) {
+    // The platform's revocation first, with its own message: the ISV's unblock does not lift it, so saying only "blocked" would send the ISV to the wrong lever.
+    if (this.revocations.blocks([{ kind: 'isv-client', isvId, resourceId }])) {
+      throw new IssuerError('ISSUER.CLIENT_BLOCKED', CLIENT_REVOKED_MESSAGE);
+    }
+    if (await this.blocks.isBlocked(isvId, resourceId)) {
       throw new IssuerError('ISSUER.CLIENT_BLOCKED', 'Issuing tokens for this client resource is blocked.');
     }
   }

@@ -1,7 +1,8 @@
-import { applyDecorators, Controller, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { applyDecorators, Controller, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Public } from '@latchkey/http';
+import { assertOnlyQueryParameters, queryParameterNames } from '../issue/query-parameters';
 import { IssueIsvTokenUseCase, type IsvTokenGrant, type IsvTokenKind } from './issue-isv-token.use-case';
 
 /** The OpenAPI description every ISV token endpoint shares; `summary` says what the token opens. */
@@ -10,6 +11,7 @@ function IsvTokenApi(summary: string): MethodDecorator {
     ApiOperation({ summary }),
     ApiHeader({ name: 'Ocp-Apim-Subscription-Key', required: true, description: 'The ISV’s own subscription key.' }),
     ApiResponse({ status: 200, description: '{ token, tokenType: "Bearer", isvId, expiresAt }' }),
+    ApiResponse({ status: 400, description: 'BadArgument (InvalidQueryParameter): any query parameter (the operation takes none)' }),
     ApiResponse({ status: 401, description: '401 (SubscriptionKeyMissing, SubscriptionKeyInvalid)' }),
     ApiResponse({ status: 403, description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvRevoked)' }),
   );
@@ -32,9 +34,10 @@ export class IsvTokensController {
   @IsvTokenApi('A five-minute bearer token (lk-audit-feed+jwt) for the ISV’s own audit feed: GET <audit>/isv/v1/isvs/{isvId}/audit-events')
   auditFeedToken(
     @Headers('ocp-apim-subscription-key') key: string | undefined,
+    @Query() query: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IsvTokenGrant> {
-    return this.grant('audit-feed', key, reply);
+    return this.grant('audit-feed', key, query, reply);
   }
 
   @Post('cases-token')
@@ -43,11 +46,16 @@ export class IsvTokensController {
   @IsvTokenApi(
     'A five-minute bearer token (lk-isv-cases+jwt) for the ISV’s own abuse cases at the abuse detector: <abuse-detector>/isv/v1/isvs/{isvId}/…',
   )
-  casesToken(@Headers('ocp-apim-subscription-key') key: string | undefined, @Res({ passthrough: true }) reply: FastifyReply): Promise<IsvTokenGrant> {
-    return this.grant('cases', key, reply);
+  casesToken(
+    @Headers('ocp-apim-subscription-key') key: string | undefined,
+    @Query() query: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<IsvTokenGrant> {
+    return this.grant('cases', key, query, reply);
   }
 
-  private async grant(kind: IsvTokenKind, key: string | undefined, reply: FastifyReply): Promise<IsvTokenGrant> {
+  private async grant(kind: IsvTokenKind, key: string | undefined, query: unknown, reply: FastifyReply): Promise<IsvTokenGrant> {
+    assertOnlyQueryParameters(queryParameterNames(query), []);
     const grant = await this.issue.execute(kind, key);
     // A credential: no cache may keep it (RFC 6749 §5.1 asks the same of token responses).
     void reply.header('cache-control', 'no-store');
