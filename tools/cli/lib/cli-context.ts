@@ -54,10 +54,10 @@ export class CliContext {
 
   /** A client for the service's admin API and the operator credential to send it. */
   async admin(service: ServiceName): Promise<{ client: ServiceClient; credential: Credential }> {
-    const [client, bearer] = await Promise.all([
-      this.client(service),
-      operatorCredential(service, { token: this.token, env: this.io.env, dataDir: this.dataDir }),
-    ]);
+    // One after the other, not Promise.all: when both are missing, the caller is told about the URL first, every
+    // time. In parallel, whichever file read failed first decided the message (a flaky test under CI's load).
+    const client = await this.client(service);
+    const bearer = await operatorCredential(service, { token: this.token, env: this.io.env, dataDir: this.dataDir });
     return { client, credential: { bearer } };
   }
 }
