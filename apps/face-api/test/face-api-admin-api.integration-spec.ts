@@ -174,6 +174,9 @@ describeWithInfrastructure('face-api operator admin API over HTTP (real PostgreS
         ['POST', '/admin/v1/client-resources', { resourceId: 'face-one', displayName: 'x' }],
         ['POST', '/admin/v1/client-resources', { resourceId: resourceId.replace('Microsoft.CognitiveServices/accounts', 'Microsoft.Storage/storageAccounts'), displayName: 'x' }],
         ['POST', '/admin/v1/client-resources', [resourceId]],
+        // The issuer's own resource id rule: no token could ever be issued for an account name ending with a hyphen.
+        ['POST', '/admin/v1/client-resources', { resourceId: `${resourceId}-`, displayName: 'x' }],
+        ['GET', pathOf(`${resourceId}-`), undefined],
         ['GET', '/admin/v1/client-resources/face-one', undefined],
         ['POST', '/admin/v1/client-resources/face-one/key', undefined],
         ['DELETE', '/admin/v1/client-resources/face-one', undefined],

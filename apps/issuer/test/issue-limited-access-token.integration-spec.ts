@@ -136,6 +136,25 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
     expect(response.json<WireError>().error.code).toBe('BadArgument');
   });
 
+  it('refuses a form or plain-text body with 415, even one whose repeated field would pass for an array, recording nothing', async () => {
+    const before = await new IssuanceRepository(service.database).clientsOf(ids.full, new Date(0));
+    const form = `targetAzureResourceId=${encodeURIComponent(CLIENT)}&featureFlags=Face.Identification&featureFlags=Face.Verification`;
+    for (const contentType of ['application/x-www-form-urlencoded', 'text/plain']) {
+      const response = await issue({ key: keys.full, rawBody: form, headers: { 'content-type': contentType } });
+      expect({ status: response.statusCode, code: response.json<WireError>().error.code }).toEqual({ status: 415, code: 'BadArgument' });
+      expect(response.headers['x-ms-error-code']).toBe('BadArgument');
+      expect(response.body).not.toContain('eyJ');
+    }
+    const block = await service.handle.app.inject({
+      method: 'POST',
+      url: '/sts/v1.0/isv/clients/block',
+      headers: { 'ocp-apim-subscription-key': keys.full, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `targetAzureResourceId=${encodeURIComponent(resource('form-client'))}`,
+    });
+    expect(block.statusCode).toBe(415);
+    expect(await new IssuanceRepository(service.database).clientsOf(ids.full, new Date(0))).toEqual(before);
+  });
+
   it('refuses a missing key and an unknown key with 401', async () => {
     await expectRefusal(await issue({}), 401, '401', 'SubscriptionKeyMissing');
     await expectRefusal(await issue({ key: generateApiKey('isv') }), 401, '401', 'SubscriptionKeyInvalid');

@@ -13,7 +13,9 @@ export * from './lib/error-codes';
 
 // Shared schemas.
 export * from './lib/shared/azure-resource-id';
+export * from './lib/shared/face-resource-id';
 export * from './lib/shared/feature-flag';
+export * from './lib/shared/free-text';
 export * from './lib/shared/ids';
 export * from './lib/shared/iso-datetime';
 export * from './lib/shared/reason-code';

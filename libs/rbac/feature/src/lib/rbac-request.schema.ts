@@ -1,6 +1,6 @@
 import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import { describeInputIssue, Guid, Identifier } from '@latchkey/contracts';
+import { describeInputIssue, freeText, Guid, Identifier } from '@latchkey/contracts';
 import { RbacAdminError } from './admin/rbac-admin.errors';
 
 /**
@@ -31,11 +31,7 @@ export const TenantId = Guid.transform((id) => id.toLowerCase());
 export const ServiceName = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/);
 
 /** Text an operator writes for people to read: printable, bounded. */
-export const Description = z
-  .string()
-  .trim()
-  .max(500)
-  .regex(/^[^\p{Cc}]*$/u, { message: 'control characters' });
+export const Description = freeText({ max: 500, trim: true });
 
 /** Routes that take no body accept none, or an empty object. */
 export const NoBody = z.strictObject({}).optional();

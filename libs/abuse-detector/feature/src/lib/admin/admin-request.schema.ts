@@ -1,7 +1,7 @@
 import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ALERT_SEVERITY_ORDER, ALERT_STATUSES } from '@latchkey/abuse-detector/data-access';
-import { AzureResourceId, describeInputIssue, Identifier, IsvId, reasonCode } from '@latchkey/contracts';
+import { AzureResourceId, describeInputIssue, freeText, Identifier, IsvId, reasonCode } from '@latchkey/contracts';
 import { AbuseAdminError } from './abuse-admin.errors';
 
 /** Page size of the alert list: default and bound. */
@@ -13,15 +13,12 @@ export const MAX_ALERT_LIMIT = 500;
  * never shaped like a credential: it is stored in the alert and shown in the
  * console, where a pasted token or key must not end up.
  */
-export const OperatorNote = z
-  .string()
-  .trim()
-  .min(1)
-  .max(500)
-  .regex(/^[^\p{Cc}]+$/u, { message: 'control characters' })
-  .refine((text) => !/eyJ[\w-]{4,}\.[\w-]{4,}\.?/.test(text) && !/\blk_(isv|cli|op|app)_/i.test(text) && !/\bbearer\s+\S{16,}/i.test(text), {
+export const OperatorNote = freeText({ max: 500, min: 1, trim: true }).refine(
+  (text) => !/eyJ[\w-]{4,}\.[\w-]{4,}\.?/.test(text) && !/\blk_(isv|cli|op|app)_/i.test(text) && !/\bbearer\s+\S{16,}/i.test(text),
+  {
     message: 'looks like a credential',
-  });
+  },
+);
 
 /**
  * `GET /admin/v1/alerts`: optional status, severity, rule and ISV filters, optional limit; nothing else.

@@ -1,26 +1,17 @@
 import { z } from 'zod';
-import { AzureResourceId } from '@latchkey/contracts';
+import { FaceResourceId, freeText } from '@latchkey/contracts';
 import { FaceAdminError } from './face-admin.errors';
-
-/** A Face resource: the resource id's last type and name are `Microsoft.CognitiveServices/accounts/<name>`. */
-const FACE_ACCOUNT = /\/providers\/microsoft\.cognitiveservices\/accounts\/[a-z0-9][a-z0-9-]{1,63}$/i;
 
 /**
  * A client's Face resource id, the form a limited access token names as its
- * audience. Validated here so a typo never creates a resource no token can
- * ever be issued for.
+ * audience, canonical (lower-case). The issuer's own parser: a resource
+ * registered here is always one a token can be issued for, and a typo never
+ * creates a resource no token can ever name.
  */
-export const ClientResourceId = AzureResourceId.refine((id) => FACE_ACCOUNT.test(id), {
-  message: 'not a Microsoft.CognitiveServices/accounts resource id',
-});
+export const ClientResourceId = FaceResourceId;
 
-/** No control characters: the name shows in consoles and logs. */
-const DisplayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .refine((name) => !/\p{Cc}/u.test(name), { message: 'contains control characters' });
+/** A name for operators: it shows in consoles and logs. */
+const DisplayName = freeText({ max: 200, min: 1, trim: true });
 
 /**
  * `POST /admin/v1/client-resources`. Strict, like the issuer's admin API: an

@@ -1,8 +1,8 @@
 import type { PipeTransform } from '@nestjs/common';
 import { z } from 'zod';
-import { describeInputIssue, FEATURE_FLAGS, JwkThumbprint } from '@latchkey/contracts';
+import { describeInputIssue, FEATURE_FLAGS, freeText, JwkThumbprint } from '@latchkey/contracts';
 import type { KeySlot } from '@latchkey/issuer/data-access';
-import { DISPLAY_NAME_MAX, freeText } from '../shared/free-text';
+import { DISPLAY_NAME_MAX } from '../shared/free-text';
 import { IssuerAdminError } from './issuer-admin.errors';
 
 /**
@@ -28,7 +28,7 @@ export const ISV_ID_API_PARAM = {
  */
 export const CreateIsvBody = z.strictObject({
   id: IsvIdParam,
-  displayName: freeText(DISPLAY_NAME_MAX),
+  displayName: freeText({ max: DISPLAY_NAME_MAX }),
   resourceId: z.string().max(1024).optional(),
 });
 

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { RevocationCache } from '@latchkey/access-guards';
-import { AccessRevocationV1, FEATURE_FLAGS, reasonCode, type FeatureFlag } from '@latchkey/contracts';
+import { AccessRevocationV1, FEATURE_FLAGS, parseFaceResourceId, reasonCode, type FeatureFlag } from '@latchkey/contracts';
 import { IsvRepository, type Isv, type IsvChanges } from '@latchkey/issuer/data-access';
 import { OutboxWriter } from '@latchkey/messaging';
 import { Database } from '@latchkey/persistence';
-import { parseFaceResourceId } from '../issue/face-resource-id';
 import { IsvAuthenticator } from '../isv/isv-authenticator';
 import { CLOCK, type Clock } from '../keys/signing-key.service';
 import { IsvIdParam } from './admin-request.schema';

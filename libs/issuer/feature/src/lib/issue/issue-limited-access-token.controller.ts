@@ -7,6 +7,7 @@ import { IssuanceMetricsInterceptor } from './issuance-metrics.interceptor';
 import { IssueLimitedAccessTokenUseCase, type DryRunGrant } from './issue-limited-access-token.use-case';
 import { IssuerError } from './issuer.errors';
 import { queryParameterNames } from './query-parameters';
+import { assertJsonBody } from '../shared/json-body';
 
 /**
  * The vendor's issueLimitedAccessToken operation, wire-compatible with its
@@ -65,6 +66,10 @@ export class IssueLimitedAccessTokenController {
       'BadArgument (InvalidRequestBody, InvalidResourceId, UnknownFeatureFlag, InvalidQueryParameter: a bad dryRun or any other query parameter than expiredTime and dryRun, InvalidDpopProof, DpopProofRequired) or InvalidTokenLifetime (InvalidExpiredTime)',
   })
   @ApiResponse({ status: 401, description: '401 (SubscriptionKeyMissing, SubscriptionKeyInvalid)' })
+  @ApiResponse({
+    status: 415,
+    description: 'BadArgument "Invalid Media Type.": a body that is not application/json (a form included), refused before the key is checked',
+  })
   @ApiResponse({ status: 429, description: '429 (IsvRateLimited), with Retry-After' })
   @ApiResponse({
     status: 403,
@@ -79,6 +84,7 @@ export class IssueLimitedAccessTokenController {
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<string | DryRunGrant> {
+    assertJsonBody(request.headers['content-type']);
     const issued = await this.issue
       .execute({
         subscriptionKey,

@@ -1,5 +1,4 @@
-import { FEATURE_FLAGS, type FeatureFlag } from '@latchkey/contracts';
-import { parseFaceResourceId } from './face-resource-id';
+import { FEATURE_FLAGS, parseFaceResourceId, type FeatureFlag } from '@latchkey/contracts';
 
 /** A validated issuance request body. */
 export interface IssueRequestBody {

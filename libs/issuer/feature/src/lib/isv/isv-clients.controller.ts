@@ -3,6 +3,7 @@ import { ApiBody, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/
 import { Public } from '@latchkey/http';
 import { assertOnlyQueryParameters, queryParameterNames } from '../issue/query-parameters';
 import { REASON_MAX } from '../shared/free-text';
+import { assertJsonBody } from '../shared/json-body';
 import { ManageClientBlocksUseCase } from './manage-client-blocks.use-case';
 
 const RESOURCE_BODY = {
@@ -30,6 +31,7 @@ const RESOURCE_BODY = {
   status: 400,
   description: 'BadArgument (InvalidQueryParameter: any query parameter, none is taken; InvalidRequestBody; InvalidResourceId)',
 })
+@ApiResponse({ status: 415, description: 'BadArgument: a block or unblock body that is not application/json, refused before the key is checked' })
 @Controller('sts/v1.0/isv/clients')
 export class IsvClientsController {
   constructor(private readonly clients: ManageClientBlocksUseCase) {}
@@ -56,7 +58,9 @@ export class IsvClientsController {
     @Headers('ocp-apim-subscription-key') key: string | undefined,
     @Query() query: unknown,
     @Body() body: { targetAzureResourceId?: unknown; reason?: unknown } | null,
+    @Headers('content-type') contentType: string | undefined,
   ) {
+    assertJsonBody(contentType);
     assertOnlyQueryParameters(queryParameterNames(query), []);
     return this.clients.block(key, body?.targetAzureResourceId, body?.reason);
   }
@@ -71,7 +75,9 @@ export class IsvClientsController {
     @Headers('ocp-apim-subscription-key') key: string | undefined,
     @Query() query: unknown,
     @Body() body: { targetAzureResourceId?: unknown } | null,
+    @Headers('content-type') contentType: string | undefined,
   ) {
+    assertJsonBody(contentType);
     assertOnlyQueryParameters(queryParameterNames(query), []);
     return this.clients.unblock(key, body?.targetAzureResourceId);
   }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { RevocationCache } from '@latchkey/access-guards';
 import { IssuanceRepository, type ClientSummary } from '@latchkey/issuer/data-access';
-import { parseFaceResourceId } from '../issue/face-resource-id';
+import { freeText, parseFaceResourceId } from '@latchkey/contracts';
 import { IssuerError } from '../issue/issuer.errors';
-import { freeText, REASON_MAX } from '../shared/free-text';
+import { REASON_MAX } from '../shared/free-text';
 import { ClientBlockDirectory } from './client-block-directory';
 import { IsvAuthenticator } from './isv-authenticator';
 
-const BlockReason = freeText(REASON_MAX);
+const BlockReason = freeText({ max: REASON_MAX });
 
 /**
  * A client's two independent stops, as the ISV sees them: `blocked` is the

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseFaceResourceId } from './face-resource-id';
+import { FaceResourceId, parseFaceResourceId } from './face-resource-id';
 
 const SUB = 'dc4d27d9-ea49-4921-938f-7782a774e151';
 const valid = (rg = 'client-rg', name = 'client-face-api') =>
@@ -11,7 +11,11 @@ describe(parseFaceResourceId.name, () => {
   });
 
   it('gives one canonical form to every spelling of the same resource', () => {
-    const upper = parseFaceResourceId(valid().toUpperCase().replace('/SUBSCRIPTIONS/' + SUB.toUpperCase(), `/SUBSCRIPTIONS/${SUB.toUpperCase()}`));
+    const upper = parseFaceResourceId(
+      valid()
+        .toUpperCase()
+        .replace('/SUBSCRIPTIONS/' + SUB.toUpperCase(), `/SUBSCRIPTIONS/${SUB.toUpperCase()}`),
+    );
     expect(upper).toEqual({ ok: true, canonical: valid().toLowerCase() });
   });
 
@@ -63,5 +67,22 @@ describe(parseFaceResourceId.name, () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('FaceResourceId', () => {
+  it('outputs the canonical form', () => {
+    expect(FaceResourceId.parse(valid())).toBe(valid().toLowerCase());
+  });
+
+  it('refuses with the parser’s reason', () => {
+    const result = FaceResourceId.safeParse(valid('rg', 'abc-'));
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('not a Microsoft.CognitiveServices/accounts resource id');
+    expect(FaceResourceId.safeParse(valid('rg.')).error?.issues[0]?.message).toBe('resource group name ends with a period');
+  });
+
+  it('refuses an input longer than any resource id before matching it', () => {
+    expect(FaceResourceId.safeParse(valid('r'.repeat(90)) + 'x'.repeat(600)).success).toBe(false);
   });
 });
