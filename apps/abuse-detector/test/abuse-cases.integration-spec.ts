@@ -271,7 +271,7 @@ describeWithInfrastructure(
         ...PROPAGATION,
         what: 'the blocked client’s token refused',
       });
-      await eventually(async () => (await issuanceCode(isv, client)) === 'ClientBlocked', {
+      await eventually(async () => (await issuanceCode(isv, client)) === 'ClientRevoked', {
         ...PROPAGATION,
         what: 'issuance for the blocked client refused',
       });

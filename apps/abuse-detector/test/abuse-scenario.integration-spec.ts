@@ -119,8 +119,8 @@ describeWithInfrastructure(
       });
 
       // The issuer learns it from the same topic: no new token for A.
-      await eventually(async () => refusal(await issue(isv, a)).code === 'ClientBlocked', { ...PROPAGATION, what: 'issuance for client A refused' });
-      expect(refusal(await issue(isv, a))).toEqual({ status: 403, code: 'ClientBlocked' });
+      await eventually(async () => refusal(await issue(isv, a)).code === 'ClientRevoked', { ...PROPAGATION, what: 'issuance for client A refused' });
+      expect(refusal(await issue(isv, a))).toEqual({ status: 403, code: 'ClientRevoked' });
       // The detector's /metrics: one critical foreign-resource finding, one automatic client revocation; the face-api's: the misuse refused.
       const detectorMetrics = await scrapeMetrics(detector.url);
       expect(detectorMetrics.total('latchkey_abuse_alerts_total', { rule: 'foreign-resource', severity: 'critical' })).toBe(1);

@@ -129,7 +129,7 @@ describeWithBrowser('security-operations console: a live alert in the browser, a
 
     // The issuer refuses client A now.
     await eventually(
-      async () => refusal(await issuer.issueLimitedAccessToken(isv.subscriptionKey, { resourceId: a.armId, features })).code === 'ClientBlocked',
+      async () => refusal(await issuer.issueLimitedAccessToken(isv.subscriptionKey, { resourceId: a.armId, features })).code === 'ClientRevoked',
       {
         ...PROPAGATION,
         what: 'issuance for client A refused',

@@ -291,7 +291,7 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
     await eventually(() => cache.blocks([subject]), { timeoutMs: 45000, what: 'client revocation applied' });
 
     const refused = await issue({ key: keys.full, body: request });
-    await expectRefusal(refused, 403, 'PermissionDenied', 'ClientBlocked');
+    await expectRefusal(refused, 403, 'PermissionDenied', 'ClientRevoked');
     expect(refused.json<WireError>().error.innererror?.message).toMatch(/platform revoked/);
     const listed = (await selfService('GET', '')).json<{ clients: { resourceId: string }[] }>();
     expect(listed.clients.find((c) => c.resourceId === client.toLowerCase())).toMatchObject({ blocked: false, revoked: true, revokedAt: notBefore });
@@ -302,7 +302,7 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
       revokedAt: notBefore,
     });
     // The revocation survives the ISV's unblock.
-    await expectRefusal(await issue({ key: keys.full, body: request }), 403, 'PermissionDenied', 'ClientBlocked');
+    await expectRefusal(await issue({ key: keys.full, body: request }), 403, 'PermissionDenied', 'ClientRevoked');
   });
 
   it("refuses self-service without the ISV's key, and with a malformed resource id", async () => {

@@ -23,6 +23,7 @@ export const ISSUER_ERROR_CODES = [
   'ISSUER.KEY_WITHOUT_RESOURCE',
   'ISSUER.DPOP_PROOF_INVALID',
   'ISSUER.DPOP_PROOF_REQUIRED',
+  'ISSUER.CLIENT_REVOKED',
 ] as const;
 /** One of {@link ISSUER_ERROR_CODES}. */
 export type IssuerErrorCode = (typeof ISSUER_ERROR_CODES)[number];

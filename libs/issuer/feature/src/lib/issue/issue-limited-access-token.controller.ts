@@ -73,7 +73,7 @@ export class IssueLimitedAccessTokenController {
   @ApiResponse({ status: 429, description: '429 (IsvRateLimited), with Retry-After' })
   @ApiResponse({
     status: 403,
-    description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvNotApproved, IsvRevoked, ClientBlocked) or UnsupportedFeature (FeatureNotGrantedToIsv)',
+    description: 'PermissionDenied (ClientKeyIsNotIsvKey, IsvNotApproved, IsvRevoked, ClientBlocked: the ISV blocked the client, ClientRevoked: the platform revoked it) or UnsupportedFeature (FeatureNotGrantedToIsv)',
   })
   async issueLimitedAccessToken(
     @Headers('ocp-apim-subscription-key') subscriptionKey: string | undefined,

@@ -179,9 +179,10 @@ export class IssueLimitedAccessTokenUseCase {
   }
 
   private async assertClientNotBlocked(isvId: string, resourceId: string): Promise<void> {
-    // The platform's revocation first, with its own message: the ISV's unblock does not lift it, so saying only "blocked" would send the ISV to the wrong lever.
+    // The platform's revocation first, with its own code and message: the ISV's unblock does not lift it, so saying only "blocked" would send the ISV
+    // to the wrong lever.
     if (this.revocations.blocks([{ kind: 'isv-client', isvId, resourceId }])) {
-      throw new IssuerError('ISSUER.CLIENT_BLOCKED', CLIENT_REVOKED_MESSAGE);
+      throw new IssuerError('ISSUER.CLIENT_REVOKED', CLIENT_REVOKED_MESSAGE);
     }
     if (await this.blocks.isBlocked(isvId, resourceId)) {
       throw new IssuerError('ISSUER.CLIENT_BLOCKED', 'Issuing tokens for this client resource is blocked.');

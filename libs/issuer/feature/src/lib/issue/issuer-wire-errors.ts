@@ -35,6 +35,7 @@ export const ISSUER_WIRE_ERRORS: ErrorMappingTable<IssuerErrorCode> = {
   'ISSUER.ISV_NOT_APPROVED': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'IsvNotApproved' },
   'ISSUER.ISV_REVOKED': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'IsvRevoked' },
   'ISSUER.CLIENT_BLOCKED': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'ClientBlocked' },
+  'ISSUER.CLIENT_REVOKED': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'ClientRevoked' },
   'ISSUER.KEY_WITHOUT_RESOURCE': { status: 403, azureCode: 'PermissionDenied', azureInnerCode: 'KeyHasNoResource' },
   'ISSUER.RATE_LIMITED': { status: 429, azureCode: '429', azureInnerCode: 'IsvRateLimited', message: 'Rate limit is exceeded.' },
   'ISSUER.FEATURE_NOT_GRANTED': { status: 403, azureCode: 'UnsupportedFeature', azureInnerCode: 'FeatureNotGrantedToIsv' },
