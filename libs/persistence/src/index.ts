@@ -18,6 +18,8 @@ export type { PersistenceErrorCode } from './lib/persistence.errors';
 export { PersistenceModule } from './lib/persistence.module';
 export type { PersistenceModuleAsyncOptions, PersistenceModuleOptions } from './lib/persistence.module';
 export { connectionFromConfig } from './lib/connection-from-config';
+export { MicroBatcher } from './lib/micro-batcher';
+export type { BatchEntry, MicroBatcherOptions } from './lib/micro-batcher';
 export { GroupCommit } from './lib/group-commit';
 export type { GroupCommitOptions, TransactionRunner } from './lib/group-commit';
 export { isConnectionFailure } from './lib/connection-failure';

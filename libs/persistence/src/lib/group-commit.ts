@@ -1,4 +1,5 @@
 import type { Transaction } from './database';
+import { MicroBatcher, type BatchEntry } from './micro-batcher';
 
 /** The part of a database a group commit needs: one transaction at a time. */
 export interface TransactionRunner {
@@ -13,12 +14,6 @@ export interface GroupCommitOptions {
   readonly concurrency?: number;
 }
 
-interface Pending<T> {
-  readonly item: T;
-  readonly resolve: () => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
  * Writes items that arrive close together in one transaction, and settles
  * each caller's promise only after that transaction committed (group
@@ -30,69 +25,35 @@ interface Pending<T> {
  * fails only its own caller. When the database itself is down every item
  * fails, and every caller hears it.
  *
- * Written here rather than taken from npm: the batching libraries there
- * (dataloader and kin) batch reads by key and have no notion of a
- * transaction that must commit before anyone is answered.
+ * The batching itself is {@link MicroBatcher}'s.
  */
 export class GroupCommit<T> {
-  private readonly queue: Pending<T>[] = [];
-  private readonly maxBatch: number;
-  private readonly concurrency: number;
-  private inFlight = 0;
-  private scheduled = false;
-  private readonly idleWaiters: (() => void)[] = [];
+  private readonly batches: MicroBatcher<T, void>;
 
   constructor(
     private readonly db: TransactionRunner,
     private readonly write: (tx: Transaction, items: readonly T[]) => Promise<void>,
     options: GroupCommitOptions = {},
   ) {
-    this.maxBatch = options.maxBatch ?? 256;
-    this.concurrency = options.concurrency ?? 2;
+    this.batches = new MicroBatcher((batch) => this.commit(batch), { maxBatch: options.maxBatch ?? 256, concurrency: options.concurrency ?? 2 });
   }
 
   /** Resolves once `item` is committed; rejects with the database's error otherwise. */
   submit(item: T): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ item, resolve, reject });
-      this.schedule();
-    });
+    return this.batches.submit(item);
   }
 
   /** Items waiting for a transaction, for metrics. */
   get backlog(): number {
-    return this.queue.length;
+    return this.batches.backlog;
   }
 
   /** Resolves when nothing is queued or in flight (for shutdown). */
   drained(): Promise<void> {
-    if (this.queue.length === 0 && this.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.batches.drained();
   }
 
-  private schedule(): void {
-    if (this.scheduled || this.inFlight >= this.concurrency || this.queue.length === 0) return;
-    this.scheduled = true;
-    // Collect everything submitted in this turn of the event loop before starting.
-    setImmediate(() => {
-      this.scheduled = false;
-      this.flush();
-    });
-  }
-
-  private flush(): void {
-    while (this.inFlight < this.concurrency && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.inFlight++;
-      void this.commit(batch).finally(() => {
-        this.inFlight--;
-        if (this.queue.length > 0) this.schedule();
-        else if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
-      });
-    }
-  }
-
-  private async commit(batch: Pending<T>[]): Promise<void> {
+  private async commit(batch: readonly BatchEntry<T, void>[]): Promise<void> {
     try {
       await this.db.transaction((tx) =>
         this.write(

@@ -1,7 +1,7 @@
 import type { EventDefinition, EventInput } from '@latchkey/contracts';
+import { MicroBatcher } from '@latchkey/persistence';
 import type { EventBus, EventBusOptions, PublishOptions } from '../event-bus';
 import { withDeadline } from '../transport/deadline';
-import { BatchQueue } from './batch-queue';
 import type { DurableSpool } from './durable-spool';
 import type { DrainError, SpoolDrainer } from './spool-drainer';
 import { PublishRefusedError, SpoolFullError, type RefusalReason } from './spool.errors';
@@ -69,7 +69,7 @@ export interface RecordingHealth {
  * out the deadline first. Room returns a segment at a time as it drains.
  */
 export class AcknowledgedPublisher {
-  private readonly batches: BatchQueue<SpooledEvent, PublishReceipt['via']>;
+  private readonly batches: MicroBatcher<SpooledEvent, PublishReceipt['via']>;
   private readonly deadlineMs: number;
   private readonly retryAfterSeconds: number;
   private spooling = false;
@@ -86,7 +86,14 @@ export class AcknowledgedPublisher {
   ) {
     this.deadlineMs = options.deadlineMs ?? 1000;
     this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
-    this.batches = new BatchQueue((items) => this.deliver(items), { maxBatch: options.maxBatch, concurrency: options.concurrency });
+    // A batch reaches the bus or the spool as a whole, or fails as a whole: every caller hears the batch's outcome.
+    this.batches = new MicroBatcher(
+      async (batch) => {
+        const via = await this.deliver(batch.map((entry) => entry.item));
+        batch.forEach((entry) => entry.resolve(via));
+      },
+      { maxBatch: options.maxBatch ?? 512, concurrency: options.concurrency ?? 2 },
+    );
   }
 
   /**
