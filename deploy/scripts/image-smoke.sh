@@ -70,7 +70,7 @@ common_env=(
   -e LATCHKEY_SHUTDOWN_TIMEOUT_MS=10000
   -e "LATCHKEY_ISSUER_URL=$(url issuer)" -e "LATCHKEY_LAT_ISSUER=$(url issuer)" -e "LATCHKEY_LAT_JWKS_URL=$(url issuer)/.well-known/jwks.json"
   -e "LATCHKEY_RESOURCE_SERVER_URL=$(url face-api)" -e "LATCHKEY_EXCHANGE_URL=$(url exchange)"
-  -e "LATCHKEY_EXCHANGE_UPSTREAMS={\"testapi\": {\"url\": \"$(url testapi)\", \"audience\": \"api://latchkey-testapi\"}}"
+  -e "LATCHKEY_EXCHANGE_UPSTREAMS={\"testapi\": {\"url\": \"$(url testapi)\", \"audience\": \"api://latchkey-testapi\", \"scopes\": [\"testapi.read\", \"testapi.write\"]}}"
   -e "LATCHKEY_RBAC_EXCHANGE_ISSUER=$(url exchange)" -e "LATCHKEY_RBAC_EXCHANGE_JWKS_URL=$(url exchange)/.well-known/jwks.json"
   -e "LATCHKEY_RBAC_DECISION_URL=$(url rbac)/rbac/v1/decisions" -e "LATCHKEY_RBAC_DECISION_KEY=$(secret LATCHKEY_RBAC_OPERATOR_KEY)"
   -e "LATCHKEY_AUDIT_URL=$(url audit)" -e "LATCHKEY_AUDIT_FEED_ISSUER=$(url issuer)" -e "LATCHKEY_AUDIT_FEED_JWKS_URL=$(url issuer)/.well-known/jwks.json"

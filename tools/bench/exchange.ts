@@ -180,7 +180,10 @@ async function main(): Promise<void> {
       LATCHKEY_EXCHANGE_ENTRA_AUDIENCES: AUDIENCE,
       LATCHKEY_EXCHANGE_ENTRA_TENANTS: JSON.stringify(idp.trustedTenants([TENANT])),
       // The standard endpoint needs an audience; no upstream is called in standard mode.
-      LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({ testapi: { url: 'http://127.0.0.1:9/testapi', audience: TESTAPI_AUDIENCE } }),
+      // Every scope the benchmark asks for belongs to the one audience (scopes are bound to their audience).
+      LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({
+        testapi: { url: 'http://127.0.0.1:9/testapi', audience: TESTAPI_AUDIENCE, scopes: ['testapi.read', ...EXTRA_SCOPES] },
+      }),
     };
     delete env['KAFKA_BROKERS']; // the in-process bus: see the header comment
     exchange = await ExchangeProcess.start(env, args['cpu-prof']);

@@ -65,7 +65,11 @@ describeWithInfrastructure('exchange: Entra token in, internal token out (real O
         LATCHKEY_EXCHANGE_ENTRA_AUDIENCES: AUDIENCE,
         LATCHKEY_EXCHANGE_ENTRA_TENANTS: JSON.stringify(idp.trustedTenants([TENANT])),
         LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({
-          testapi: { url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/testapi`, audience: TESTAPI_AUDIENCE },
+          testapi: {
+            url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/testapi`,
+            audience: TESTAPI_AUDIENCE,
+            scopes: ['testapi.read', 'testapi.write'],
+          },
         }),
       },
     });
@@ -216,16 +220,23 @@ describeWithInfrastructure('exchange: Entra token in, internal token out (real O
 
   it.each([
     [
-      'a JSON body (where a repeated key would be silently resolved)',
+      'a JSON body, however complete',
       'application/json',
       async () =>
-        `{"grant_type":"${TOKEN_EXCHANGE}","subject_token":"${await userToken()}","subject_token_type":"${ACCESS_TOKEN}","scope":"a","scope":"testapi.read"}`,
+        `{"grant_type":"${TOKEN_EXCHANGE}","subject_token":"${await userToken()}","subject_token_type":"${ACCESS_TOKEN}","scope":"testapi.read"}`,
     ],
     ['a multipart body', 'multipart/form-data; boundary=x', async () => '--x\r\nContent-Disposition: form-data; name="scope"\r\n\r\na\r\n--x--\r\n'],
   ])('refuses %s with 415 invalid_request', async (_what, contentType, payload) => {
     const answer = await rawTokenRequest({ 'content-type': contentType, authorization: basicOf(APP_ID, clientSecret) }, await payload());
     expect({ status: answer.statusCode, error: answer.json<{ error: string }>().error }).toEqual({ status: 415, error: 'invalid_request' });
     expect(answer.headers['cache-control']).toBe('no-store');
+  });
+
+  it('refuses a JSON body that repeats a key with 400 invalid_request, before the route could read it', async () => {
+    const payload = `{"grant_type":"${TOKEN_EXCHANGE}","subject_token":"${await userToken()}","subject_token_type":"${ACCESS_TOKEN}","scope":"a","scope":"testapi.read"}`;
+    const answer = await rawTokenRequest({ 'content-type': 'application/json', authorization: basicOf(APP_ID, clientSecret) }, payload);
+    expect({ status: answer.statusCode, error: answer.json<{ error: string }>().error }).toEqual({ status: 400, error: 'invalid_request' });
+    expect(answer.body).not.toContain('eyJ');
   });
 
   it('tells a JSON caller to send a form body', async () => {

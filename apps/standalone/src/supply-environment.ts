@@ -15,8 +15,11 @@ export function supplyUnsetVariables(values: Readonly<Record<string, string>>): 
   return kept;
 }
 
-/** The sample protected API's name behind the gateway (`/api/services/v1/testapi`) and the audience of its tokens. */
-export const SAMPLE_API = { name: 'testapi', audience: 'api://latchkey-testapi' } as const;
+/**
+ * The sample protected API's name behind the gateway (`/api/services/v1/testapi`), the audience of its tokens and
+ * the scopes that belong to it (those its endpoints require, and the demo OAuth application's).
+ */
+export const SAMPLE_API = { name: 'testapi', audience: 'api://latchkey-testapi', scopes: ['testapi.read', 'testapi.write'] } as const;
 
 /**
  * The variables through which the in-process services find one another, from the ports they are given: the
@@ -33,7 +36,9 @@ export function serviceAddresses(
 ): Record<string, string> {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const exchange = `http://${reachable}:${ports.exchange}`;
-  const testapi = { [SAMPLE_API.name]: { url: `http://${reachable}:${ports.testapi}/testapi`, audience: SAMPLE_API.audience } };
+  const testapi = {
+    [SAMPLE_API.name]: { url: `http://${reachable}:${ports.testapi}/testapi`, audience: SAMPLE_API.audience, scopes: SAMPLE_API.scopes },
+  };
   return {
     ...(ports.exchange === 0 ? {} : { LATCHKEY_EXCHANGE_URL: exchange, LATCHKEY_RBAC_EXCHANGE_ISSUER: exchange }),
     ...(ports.rbac === 0 ? {} : { LATCHKEY_RBAC_DECISION_URL: `http://${reachable}:${ports.rbac}/rbac/v1/decisions` }),

@@ -132,7 +132,9 @@ describeWithInfrastructure('full chain: Entra token → exchange gateway → tes
         LATCHKEY_EXCHANGE_OPERATOR_KEY: EXCHANGE_KEY,
         LATCHKEY_EXCHANGE_ENTRA_AUDIENCES: ENTRA_AUDIENCE,
         LATCHKEY_EXCHANGE_ENTRA_TENANTS: JSON.stringify(idp.trustedTenants([TENANT])),
-        LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({ testapi: { url: `http://127.0.0.1:${testapiPort}/testapi`, audience: TESTAPI_AUDIENCE } }),
+        LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({
+          testapi: { url: `http://127.0.0.1:${testapiPort}/testapi`, audience: TESTAPI_AUDIENCE, scopes: ['testapi.read', 'testapi.write'] },
+        }),
         LATCHKEY_EXCHANGE_PORT: String(exchangePort),
         ...exchangeKeys,
         LATCHKEY_RBAC_DECISION_URL: `${rbac.url}/rbac/v1/decisions`,

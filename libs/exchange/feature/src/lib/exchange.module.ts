@@ -8,6 +8,7 @@ import { Database, PersistenceModule } from '@latchkey/persistence';
 import { ApplicationRevocationConsumer } from './application-revocation.consumer';
 import { ExchangeAdminModule } from './applications/exchange-admin.module';
 import { entraConfig, entraTokenValidatorProvider } from './entra';
+import { AudienceScopes } from './exchange/audience-scopes';
 import { ExchangeMetrics } from './exchange/exchange-metrics';
 import { EXCHANGE_CLOCK, EXCHANGED_TOKEN_CACHE, ExchangeTokenUseCase, type ExchangeClock } from './exchange/exchange-token.use-case';
 import { EXCHANGE_WIRE_ERRORS } from './exchange/exchange-wire-errors';
@@ -54,6 +55,7 @@ const CACHE = { maxEntries: 100_000, refreshBeforeMs: 60_000 } as const;
     entraTokenValidatorProvider,
     { provide: EXCHANGED_TOKEN_CACHE, useFactory: () => new ExchangedTokenCache(CACHE) },
     { provide: EXCHANGE_CLOCK, useValue: ((): Date => new Date()) satisfies ExchangeClock },
+    AudienceScopes,
     ExchangeTokenUseCase,
     ExchangeMetrics,
   ],

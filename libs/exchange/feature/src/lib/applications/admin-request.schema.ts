@@ -1,6 +1,6 @@
 import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
-import { describeInputIssue, Guid } from '@latchkey/contracts';
+import { describeInputIssue, freeText, Guid } from '@latchkey/contracts';
 import { APP_ONLY_POLICIES, PROVISIONING_MODES, TOKEN_LIFETIME_SECONDS } from '@latchkey/exchange/data-access';
 import { ExchangeAdminError } from './exchange-admin.errors';
 
@@ -34,12 +34,7 @@ const GuidList = z
   .max(MAX_LISTED)
   .transform((ids) => [...new Set(ids.map((id) => id.toLowerCase()))]);
 
-const DisplayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(200)
-  .regex(/^[^\p{Cc}]+$/u, { message: 'control characters' });
+const DisplayName = freeText({ max: 200, min: 1, trim: true });
 
 const policy = {
   scopes: ScopePermissionsInput,

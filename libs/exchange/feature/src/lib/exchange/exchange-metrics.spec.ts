@@ -8,6 +8,7 @@ import { OAuthError } from '../oauth/oauth-error';
 import { TokenExchangeController } from '../oauth/token-exchange.controller';
 import { ACCESS_TOKEN_TYPE, TOKEN_EXCHANGE_GRANT } from '../oauth/token-exchange-request';
 import type { exchangeTokensConfig } from '../tokens/exchange-tokens.config';
+import { AudienceScopes } from './audience-scopes';
 import { ExchangeMetrics, gatewayReason, tokenEndpointReason } from './exchange-metrics';
 import { ExchangeRefusal } from './exchange-refusal';
 import type { ExchangeResult, ExchangeTokenUseCase } from './exchange-token.use-case';
@@ -17,10 +18,11 @@ const DURATION = prometheusName(METRICS.exchangeDuration);
 const EXCHANGED: ExchangeResult = { token: 'internal.jwt', jti: 'j-1', scopes: ['read'], expiresAt: new Date(Date.now() + 600_000), cached: false };
 const GATEWAY = {
   // Nothing listens on port 9 here: the upstream call fails after the exchange succeeded.
-  LATCHKEY_EXCHANGE_UPSTREAMS: { hr: { url: 'http://127.0.0.1:9', audience: 'api://hr' } },
+  LATCHKEY_EXCHANGE_UPSTREAMS: { hr: { url: 'http://127.0.0.1:9', audience: 'api://hr', scopes: ['read'] } },
   LATCHKEY_EXCHANGE_UPSTREAM_TIMEOUT_MS: 1000,
 } as unknown as ConfigOf<typeof gatewayConfig>;
 const TOKENS = { LATCHKEY_EXCHANGE_ADMIN_AUDIENCE: 'api://admin' } as unknown as ConfigOf<typeof exchangeTokensConfig>;
+const AUDIENCES = new AudienceScopes(GATEWAY, TOKENS);
 const FORM = { grant_type: TOKEN_EXCHANGE_GRANT, subject_token: 'entra.jwt', subject_token_type: ACCESS_TOKEN_TYPE, scope: 'read', client_id: 'app' };
 
 /** A reply that accepts whatever the controllers set on it. */
@@ -54,7 +56,7 @@ describe(ExchangeMetrics.name, () => {
     // After the SDK started: instruments created before it stay no-op.
     metrics = new ExchangeMetrics();
     exchange = { exchange: jest.fn() };
-    tokenEndpoint = new TokenExchangeController(exchange as unknown as ExchangeTokenUseCase, GATEWAY, TOKENS, metrics);
+    tokenEndpoint = new TokenExchangeController(exchange as unknown as ExchangeTokenUseCase, AUDIENCES, metrics);
     gateway = new GatewayController(exchange as unknown as ExchangeTokenUseCase, GATEWAY, metrics);
   });
   afterEach(() => shutdownTelemetry());

@@ -18,6 +18,7 @@ import { MapIdentityUseCase, type MappedIdentity } from '../identities/map-ident
 import { ExchangeSigningKey } from '../tokens/exchange-signing-key';
 import { exchangeTokensConfig } from '../tokens/exchange-tokens.config';
 import { ApplicationCache } from './application-cache';
+import { AudienceScopes } from './audience-scopes';
 import { ExchangeRefusal } from './exchange-refusal';
 import { ExchangedTokenCache, type CachedExchange } from './exchanged-token-cache';
 
@@ -34,7 +35,7 @@ export interface ExchangeRequest {
   readonly sourceToken: string;
   readonly clientId: string;
   readonly scopes: readonly string[];
-  /** The `aud` of the internal token (an upstream API's audience). */
+  /** The `aud` of the internal token (an upstream API's audience, or the admin APIs'); every scope asked for must belong to it. */
   readonly audience: string;
   /** The caller's address, for `exchange.denied`. */
   readonly clientIp: string | null;
@@ -72,7 +73,8 @@ type Minted =
  * then the cache of minted tokens (a hash of the source token with the
  * application, scopes and audience); otherwise the Entra token validated,
  * its tenant's revocation checked, the OAuth application's policy decided
- * (and the client authenticated, in standard mode), the person mapped by
+ * (and the client authenticated, in standard mode), every requested scope
+ * checked to belong to the audience (AudienceScopes), the person mapped by
  * (`tid`, `oid`) under the application's provisioning mode, the person's and
  * application's revocations checked, and the token signed with the
  * exchange's own key: `scope` = requested ∩ allowed, `exp` = the earlier of
@@ -97,6 +99,7 @@ export class ExchangeTokenUseCase {
     @Inject(EXCHANGED_TOKEN_CACHE) private readonly cache: ExchangedTokenCache,
     @InjectConfig(exchangeTokensConfig) private readonly config: ConfigOf<typeof exchangeTokensConfig>,
     @Inject(EXCHANGE_CLOCK) private readonly now: ExchangeClock,
+    private readonly audiences: AudienceScopes,
   ) {
     this.applicationCache = new ApplicationCache((clientId) => this.applications.findByClientId(clientId));
   }
@@ -118,6 +121,11 @@ export class ExchangeTokenUseCase {
     }
     const decision = decideApplication(app, principal, request.scopes);
     if (!decision.ok) return this.refuse(request, principal, decision.code, describe(decision.code));
+    // Every scope asked for, not only those the application grants: a scope of another API in the request is
+    // refused rather than dropped, so a token never leaves for one audience with another's scopes.
+    if (this.audiences.foreignScopes(request.audience, request.scopes).length > 0) {
+      return this.refuse(request, principal, 'EXCHANGE.TARGET_INVALID', describe('EXCHANGE.TARGET_INVALID'));
+    }
     if (this.revocations.blocks([{ kind: 'oauth-application', clientId: decision.clientId }])) {
       return this.refuse(request, principal, 'EXCHANGE.REVOKED', 'This OAuth application is revoked.');
     }
@@ -253,6 +261,8 @@ function describe(code: ExchangeErrorCode): string {
       return 'None of the requested scopes is allowed for this OAuth application.';
     case 'EXCHANGE.REVOKED':
       return 'Access for this person, application or tenant is revoked.';
+    case 'EXCHANGE.TARGET_INVALID':
+      return 'A requested scope does not belong to this audience: a token carries only scopes of the API it is for.';
     default:
       return 'The exchange was refused.';
   }

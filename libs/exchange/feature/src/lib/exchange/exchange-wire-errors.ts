@@ -46,7 +46,9 @@ export const EXCHANGE_WIRE_ERRORS: ErrorMappingTable<ExchangeErrorCode> = {
   'EXCHANGE.CLIENT_MISMATCH': { status: 403, azureCode: 'Forbidden', azureInnerCode: 'ClientMismatch', oauthError: 'unauthorized_client' },
   'EXCHANGE.PROVISIONING_DENIED': { status: 403, azureCode: 'Forbidden', azureInnerCode: 'ProvisioningDenied', oauthError: 'invalid_request' },
   'EXCHANGE.PERSON_UNKNOWN': { status: 403, azureCode: 'Forbidden', azureInnerCode: 'PersonUnknown', oauthError: 'invalid_request' },
-  'EXCHANGE.TARGET_INVALID': { status: 400, azureCode: 'BadArgument', azureInnerCode: 'AudienceUnknown', oauthError: 'invalid_target' },
+  // At /oauth2/token: an audience the exchange does not mint for, or a scope that does not belong to the audience (RFC 8693
+  // §2.2.2). The gateway's audience is always its API's, so there it can only be the scope: hence the inner code.
+  'EXCHANGE.TARGET_INVALID': { status: 400, azureCode: 'BadArgument', azureInnerCode: 'ScopeNotForAudience', oauthError: 'invalid_target' },
   'EXCHANGE.API_UNKNOWN': { status: 404, azureCode: 'NotFound', azureInnerCode: 'ApiUnknown', message: 'Resource not found.' },
   'EXCHANGE.UPSTREAM_FAILED': { status: 502, azureCode: 'BadGateway', azureInnerCode: 'UpstreamFailed' },
 };

@@ -39,7 +39,9 @@ export class GatewayController {
   @ApiParam({ name: 'api', description: 'A configured upstream API (LATCHKEY_EXCHANGE_UPSTREAMS).' })
   @ApiResponse({
     status: 400,
-    description: 'BadArgument (InvalidExchangeRequest, ScopeNotAllowed): a missing, repeated or malformed scope or client_id',
+    description:
+      'BadArgument (InvalidExchangeRequest, ScopeNotAllowed, ScopeNotForAudience): a missing, repeated or malformed scope or client_id, ' +
+      'no scope the application allows, or a scope that is not this API’s',
   })
   @ApiResponse({
     status: 401,

@@ -51,8 +51,8 @@ const SCOPE = /^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/;
 /**
  * Refuses a token request whose body is not a form (RFC 6749 §3.2), with the
  * 415 the platform answers for any media type a route does not read. JSON in
- * particular is parsed by the platform for other routes, and would let a
- * repeated parameter (`{"scope":"a","scope":"b"}`) through, silently resolved.
+ * particular is parsed by the platform for other routes; a JSON body that
+ * repeats a key never gets here (the platform's parser refuses it, 400).
  *
  * @throws OAuthError `invalid_request` (415)
  */

@@ -2,14 +2,12 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rawHeaderValues } from '@latchkey/access-guards';
-import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { Public, WireFormat } from '@latchkey/http';
 import { clientSecretMatches } from '../applications/client-secret';
+import { AudienceScopes } from '../exchange/audience-scopes';
 import { ExchangeMetrics, tokenEndpointReason } from '../exchange/exchange-metrics';
 import { ExchangeRefusal } from '../exchange/exchange-refusal';
 import { ExchangeTokenUseCase } from '../exchange/exchange-token.use-case';
-import { gatewayConfig } from '../gateway/gateway.config';
-import { exchangeTokensConfig } from '../tokens/exchange-tokens.config';
 import { OAuthError } from './oauth-error';
 import { refusalHeaders } from './refusal-headers';
 import {
@@ -36,7 +34,8 @@ export interface TokenExchangeResponse {
  * application (HTTP Basic or `client_secret` in the body for an application
  * with a secret; `client_id` alone only for one without), the audience must
  * be one of the gateway's upstream APIs or the admin APIs' (the only
- * audiences the exchange mints for; omitted, the only upstream), then ExchangeTokenUseCase does the rest.
+ * audiences the exchange mints for; omitted, the only upstream), then ExchangeTokenUseCase does the rest
+ * (a scope that does not belong to that audience is `invalid_target` there, after client authentication).
  * Errors are RFC 6749 bodies (the `/oauth2/` route family), never cached, with RFC 6749 §5.2's statuses:
  * 400 for every error but `invalid_client` (401, always with the Basic challenge); a body that is not a
  * form 415, as the platform answers any media type a route does not read.
@@ -47,8 +46,7 @@ export interface TokenExchangeResponse {
 export class TokenExchangeController {
   constructor(
     private readonly exchange: ExchangeTokenUseCase,
-    @InjectConfig(gatewayConfig) private readonly gateway: ConfigOf<typeof gatewayConfig>,
-    @InjectConfig(exchangeTokensConfig) private readonly tokens: ConfigOf<typeof exchangeTokensConfig>,
+    private readonly audiences: AudienceScopes,
     private readonly metrics: ExchangeMetrics,
   ) {}
 
@@ -115,9 +113,9 @@ export class TokenExchangeController {
    * implied: an operator token is asked for by name).
    */
   private audienceFor(asked: string | undefined): string {
-    const audiences = [...new Set(Object.values(this.gateway.LATCHKEY_EXCHANGE_UPSTREAMS).map((upstream) => upstream.audience))];
-    if (asked === undefined && audiences.length === 1) return audiences[0] as string;
-    if (asked !== undefined && (audiences.includes(asked) || asked === this.tokens.LATCHKEY_EXCHANGE_ADMIN_AUDIENCE)) return asked;
+    const upstreams = this.audiences.upstreamAudiences;
+    if (asked === undefined && upstreams.length === 1) return upstreams[0] as string;
+    if (asked !== undefined && this.audiences.serves(asked)) return asked;
     throw new ExchangeRefusal(
       'EXCHANGE.TARGET_INVALID',
       asked === undefined ? 'Name the audience: this exchange serves several APIs.' : 'No API here has this audience.',

@@ -12,7 +12,7 @@ export const exchangeTokensConfig = defineConfigSlice('exchange-tokens', {
     .max(256)
     .default(DEFAULT_ADMIN_AUDIENCE)
     .describe(
-      'The audience of tokens for the platform’s admin APIs (the services’ LATCHKEY_RBAC_ADMIN_AUDIENCE): `POST /oauth2/token` mints for it besides the gateway’s upstream APIs. Which operator may do what is then up to the `latchkey.admin` scope of the OAuth application and the person’s roles.',
+      'The audience of tokens for the platform’s admin APIs (the services’ LATCHKEY_RBAC_ADMIN_AUDIENCE): `POST /oauth2/token` mints for it besides the gateway’s upstream APIs, with the scope `latchkey.admin` and no other (a request naming another scope for it is `invalid_target`). No upstream API may have this audience. Which operator may do what is then up to the `latchkey.admin` scope of the OAuth application and the person’s roles.',
     ),
   LATCHKEY_EXCHANGE_SIGNING_KEY: envString()
     .optional()
