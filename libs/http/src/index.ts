@@ -33,3 +33,4 @@ export {
 export { LoadShedder, type LoadShedderLimits, type ShedReason } from './lib/shedding/load-shedder';
 export { nodeEventLoopMonitor, type EventLoopMonitor, type EventLoopSample } from './lib/shedding/event-loop-monitor';
 export { shedResponse, SHED_INNER_CODE, type ShedResponse } from './lib/shedding/shed-response';
+export { findDuplicateJsonKey } from './lib/duplicate-json-key';

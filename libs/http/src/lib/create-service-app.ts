@@ -11,6 +11,7 @@ import type { DestinationStream } from 'pino';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { registerBodyParsers } from './body-parsers';
 import { withDeadline } from './deadline';
+import { answerClientError } from './errors/client-error-response';
 import { sendWireError } from './errors/latchkey-exception.filter';
 import { registerPlatformReadiness } from './health/platform-readiness';
 import { ReadinessRegistry } from './health/readiness.registry';
@@ -89,6 +90,9 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     // without Fastify's default message, which repeats the URL.
     frameworkErrors: (_error: FastifyError, request: FastifyRequest, reply: FastifyReply) =>
       sendWireError(request, reply, { kind: 'generic', code: 'HTTP.BAD_REQUEST', message: BAD_URL_MESSAGE }),
+    // What Node refuses before any request exists (headers over 16 KiB, a malformed request line, a request timeout) is answered in
+    // the platform's shape too, instead of Fastify's `{"error":"Bad Request","message":"Client Error","statusCode":400}`.
+    clientErrorHandler: answerClientError,
   });
   // Before the app is created, so these run ahead of Nest's middleware (request logging included): a refusal
   // from the shedding hook still names its request id, and costs no log line or middleware (deferLoadShedding).

@@ -50,6 +50,29 @@ describe(LatchkeyExceptionFilter.name, () => {
       expect(response.headers['x-ms-error-code']).toBe('BadArgument');
     });
 
+    it('refuses a JSON body whose object repeats a key with 400 BadArgument naming the key', async () => {
+      const response = await post('/demo/echo', '{"featureFlags":["Face.Verification"],"featureFlags":["LimitedAccess.HighRisk"]}');
+      expect(response.statusCode).toBe(400);
+      expect(response.headers['x-ms-error-code']).toBe('BadArgument');
+      expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'The JSON body repeats the key "featureFlags".' } });
+    });
+
+    it('refuses a key repeated deep in the body, or spelled with escapes', async () => {
+      for (const payload of ['{"a":[{"b":{"c":1,"c":2}}]}', '{"c":1,"\\u0063":2}']) {
+        const response = await post('/demo/echo', payload);
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'The JSON body repeats the key "c".' } });
+      }
+    });
+
+    it('does not repeat a key that is not a plain field name', async () => {
+      for (const key of ['\\u0000\\u202e', 'x'.repeat(65), '<script>']) {
+        const response = await post('/demo/echo', `{"${key}":1,"${key}":2}`);
+        expect(response.statusCode).toBe(400);
+        expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'The JSON body repeats a key in an object.' } });
+      }
+    });
+
     it('answers an empty JSON body with 400 BadArgument', async () => {
       const response = await post('/demo/echo', '');
       expect(response.statusCode).toBe(400);
@@ -134,6 +157,12 @@ describe(LatchkeyExceptionFilter.name, () => {
       }
     });
 
+    it('refuses a JSON body that repeats a key on an OAuth route with invalid_request', async () => {
+      const response = await post('/demo/oauth-style', '{"scope":"a","scope":"b"}');
+      expect(response.statusCode).toBe(400);
+      expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'The JSON body repeats the key ?scope?.' });
+    });
+
     it('answers a database out of reach with temporarily_unavailable (503) and Retry-After', async () => {
       const response = await get('/oauth2/database-away');
       expect([response.statusCode, response.headers['retry-after']]).toEqual([503, '5']);
@@ -167,6 +196,13 @@ describe('request bodies', () => {
     });
     expect(response.statusCode).toBe(201);
     expect(response.json()).toEqual({ grant_type: 'client_credentials', scope: 'a b' });
+  });
+
+  it('passes a JSON body whose keys are distinct on to the handler', async () => {
+    const payload = { resourceId: 'r-1', featureFlags: ['Face.Verification'], nested: [{ a: 1 }, { a: 2 }] };
+    const response = await handle.app.inject({ method: 'POST', url: '/demo/echo', payload, headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(201);
+    expect(response.json()).toEqual(payload);
   });
 
   it('rejects a JSON body that tries to poison prototypes', async () => {
