@@ -5,6 +5,7 @@ export type { CreateServiceAppOptions, ServiceHandle } from './lib/create-servic
 export { ShutdownDeadlineError } from './lib/deadline';
 export { HttpPlatformModule, type HttpPlatformOptions } from './lib/http-platform.module';
 export { setupOpenApi, OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './lib/openapi';
+export { zodBody } from './lib/openapi-body';
 export { Public, IS_PUBLIC_KEY } from './lib/public.decorator';
 export {
   ReadinessRegistry,

@@ -1,4 +1,3 @@
-import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { describeInputIssue, freeText, Guid, Identifier } from '@latchkey/contracts';
 import { RbacAdminError } from './admin/rbac-admin.errors';
@@ -41,10 +40,4 @@ export function parseRbacInput<S extends z.ZodType>(schema: S, input: unknown, w
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new RbacAdminError('RBAC.ADMIN_REQUEST_INVALID', describeInputIssue(parsed.error.issues[0], what));
-}
-
-/** An OpenAPI request body generated from the zod schema that validates it, so the two cannot drift. */
-export function zodBody(schema: z.ZodType): ApiBodyOptions {
-  // Zod's JSON Schema for OpenAPI 3.0 is a SchemaObject; the two libraries just type it separately.
-  return { schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as SchemaObject };
 }

@@ -1,4 +1,3 @@
-import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ALERT_SEVERITY_ORDER, ALERT_STATUSES } from '@latchkey/abuse-detector/data-access';
 import { AzureResourceId, describeInputIssue, freeText, Identifier, IsvId, reasonCode } from '@latchkey/contracts';
@@ -61,10 +60,4 @@ export function parseAdminInput<S extends z.ZodType>(schema: S, input: unknown, 
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw new AbuseAdminError('ABUSE.ADMIN_REQUEST_INVALID', describeInputIssue(parsed.error.issues[0], what));
-}
-
-/** An OpenAPI request body generated from the zod schema that validates it, so the two cannot drift. */
-export function zodBody(schema: z.ZodType): ApiBodyOptions {
-  // Zod's JSON Schema for OpenAPI 3.0 is a SchemaObject; the two libraries just type it separately.
-  return { schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as SchemaObject };
 }

@@ -2,15 +2,8 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query } from '@ne
 import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
 import { ALERT_SEVERITY_ORDER, ALERT_STATUSES } from '@latchkey/abuse-detector/data-access';
-import {
-  AcknowledgeBody,
-  AlertIdParam,
-  DEFAULT_ALERT_LIMIT,
-  ListAlertsQuery,
-  MAX_ALERT_LIMIT,
-  parseAdminInput,
-  zodBody,
-} from './admin-request.schema';
+import { zodBody } from '@latchkey/http';
+import { AcknowledgeBody, AlertIdParam, DEFAULT_ALERT_LIMIT, ListAlertsQuery, MAX_ALERT_LIMIT, parseAdminInput } from './admin-request.schema';
 import { AlertAdministration, type AlertView } from './alert-administration.use-case';
 
 const ALERT_RESPONSE =

@@ -1,7 +1,8 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
-import { parseAdminInput, ReinstatementBody, zodBody } from './admin-request.schema';
+import { zodBody } from '@latchkey/http';
+import { parseAdminInput, ReinstatementBody } from './admin-request.schema';
 import { ReinstateSubjectUseCase, type Reinstatement } from './reinstate-subject.use-case';
 
 /**

@@ -3,7 +3,8 @@ import { ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse } from '@nestjs/
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
 import { CaseRepository, WebhookRepository } from '@latchkey/abuse-detector/data-access';
 import { CASE_STATUSES } from '@latchkey/contracts';
-import { parseAdminInput, zodBody } from '../admin/admin-request.schema';
+import { zodBody } from '@latchkey/http';
+import { parseAdminInput } from '../admin/admin-request.schema';
 import { CaseIdParam, CloseCaseBody, DEFAULT_CASE_LIMIT, ListCasesQuery, MAX_CASE_LIMIT } from './case-request.schema';
 import { CASE_RESPONSE, caseView, deliveryView, type CaseView } from './case-view';
 import { CaseWorkflow } from './case-workflow';

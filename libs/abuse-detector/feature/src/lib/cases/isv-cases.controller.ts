@@ -2,10 +2,9 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, UseGuards 
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiParam, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { CaseRepository } from '@latchkey/abuse-detector/data-access';
 import { CASE_STATUSES } from '@latchkey/contracts';
-import { Public } from '@latchkey/http';
+import { Public, zodBody } from '@latchkey/http';
 import { IsvCaller, type IsvCallerIdentity } from '../isv-auth/isv-caller.decorator';
 import { IsvCasesGuard } from '../isv-auth/isv-cases.guard';
-import { zodBody } from '../admin/admin-request.schema';
 import { CaseIdParam, DEFAULT_CASE_LIMIT, IsvAnswerBody, IsvListCasesQuery, MAX_CASE_LIMIT, parseCaseInput } from './case-request.schema';
 import { CASE_RESPONSE, caseView, type CaseView } from './case-view';
 import { CaseWorkflow } from './case-workflow';

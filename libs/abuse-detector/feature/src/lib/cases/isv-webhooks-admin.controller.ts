@@ -3,7 +3,8 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Inject, Param, Put } f
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
 import { WebhookRepository } from '@latchkey/abuse-detector/data-access';
-import { parseAdminInput, zodBody } from '../admin/admin-request.schema';
+import { zodBody } from '@latchkey/http';
+import { parseAdminInput } from '../admin/admin-request.schema';
 import { ABUSE_CLOCK, type Clock } from '../detection/detection-rules';
 import { IsvIdParam, WebhookBody } from './case-request.schema';
 import { CaseError } from './cases.errors';

@@ -1,7 +1,8 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
-import { parseAdminInput, zodBody } from '../admin/admin-request.schema';
+import { zodBody } from '@latchkey/http';
+import { parseAdminInput } from '../admin/admin-request.schema';
 import { RevocationBody } from './console-request.schema';
 import { RevokeSubjectUseCase, type ManualRevocation } from './revoke-subject.use-case';
 

@@ -1,4 +1,3 @@
-import { type ApiBodyOptions, type SchemaObject } from '@nestjs/swagger';
 import { z } from 'zod';
 import { describeInputIssue, freeText, Guid } from '@latchkey/contracts';
 import { APP_ONLY_POLICIES, PROVISIONING_MODES, TOKEN_LIFETIME_SECONDS } from '@latchkey/exchange/data-access';
@@ -95,10 +94,4 @@ export function parseAdminInput<S extends z.ZodType>(schema: S, input: unknown, 
   // A scope name is the operator's input too: name the scope map, not the key inside it.
   const named = issue?.path[0] === 'scopes' ? { ...issue, path: ['scopes'] } : issue;
   throw new ExchangeAdminError('EXCHANGE.ADMIN_REQUEST_INVALID', describeInputIssue(named, what));
-}
-
-/** An OpenAPI request body generated from the zod schema that validates it, so the two cannot drift. */
-export function zodBody(schema: z.ZodType): ApiBodyOptions {
-  // Zod's JSON Schema for OpenAPI 3.0 is a SchemaObject; the two libraries just type it separately.
-  return { schema: z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as SchemaObject };
 }

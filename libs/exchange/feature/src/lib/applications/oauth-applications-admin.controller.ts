@@ -2,7 +2,8 @@ import { Body, Controller, Get, Header, HttpCode, Param, Patch, Post, Res } from
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminApi, AdminPermission } from '@latchkey/access-guards';
-import { ClientIdParam, CreateApplicationBody, NoBody, parseAdminInput, UpdateApplicationBody, zodBody } from './admin-request.schema';
+import { zodBody } from '@latchkey/http';
+import { ClientIdParam, CreateApplicationBody, NoBody, parseAdminInput, UpdateApplicationBody } from './admin-request.schema';
 import {
   OAuthApplicationAdministration,
   type OAuthApplicationView,

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, Param, Post, Res } from '@nestjs
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminApi, AdminPermission } from '@latchkey/access-guards';
-import { zodBody } from '../openapi-body';
+import { zodBody } from '@latchkey/http';
 import { CreateClientResourceBody, NoBody, parseAdminInput, pathOfResource, resourceIdInPath } from './admin-request.schema';
 import { ClientResourceAdministration, type ClientResourceView, type IssuedClientKey } from './client-resource-administration.use-case';
 import { FaceAdminError } from './face-admin.errors';

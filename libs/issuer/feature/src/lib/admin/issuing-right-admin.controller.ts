@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
-import { zodBody } from './zod-body';
+import { zodBody } from '@latchkey/http';
 import { IssuingRightBody, parseAdminInput, ISV_ID_API_PARAM, ISV_ID_PARAM } from './admin-request.schema';
 import { IsvAdministration, type IssuingRightChange } from './isv-administration.use-case';
 

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { AdminApi, AdminPermission } from '@latchkey/access-guards';
 import { FEATURE_FLAGS } from '@latchkey/contracts';
 import type { Isv } from '@latchkey/issuer/data-access';
-import { zodBody } from './zod-body';
+import { zodBody } from '@latchkey/http';
 import { CreateIsvBody, DpopRequiredBody, FeatureFlagParam, ISV_ID_API_PARAM, ISV_ID_PARAM, NoBody, parseAdminInput } from './admin-request.schema';
 import { IsvAdministration } from './isv-administration.use-case';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import { AdminApi, AdminPermission, Operator } from '@latchkey/access-guards';
-import { zodBody } from './zod-body';
+import { zodBody } from '@latchkey/http';
 import { KID_PARAM, NoBody, RetireSigningKeyBody, parseAdminInput } from './admin-request.schema';
 import { SigningKeyAdministration, type SigningKeyInfo, type SigningKeyRetirement } from './signing-key-administration.use-case';
 

@@ -2,7 +2,8 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Re
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { AdminApi, AdminPermission } from '@latchkey/access-guards';
-import { NoBody, parseRbacInput, RoleId, zodBody } from '../rbac-request.schema';
+import { zodBody } from '@latchkey/http';
+import { NoBody, parseRbacInput, RoleId } from '../rbac-request.schema';
 import { CreatePermissionBody, CreateRoleBody, UpdateRoleBody } from './admin-request.schema';
 import { RoleAdministration, type PermissionView, type RoleView } from './role-administration.use-case';
 

@@ -1,8 +1,9 @@
 import { Body, Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { zodBody } from '@latchkey/http';
 import { ServiceRoutes } from '../operator-routes.decorator';
 import { PolicyEngine, type Decision } from '../policy/policy-engine';
-import { parseRbacInput, zodBody } from '../rbac-request.schema';
+import { parseRbacInput } from '../rbac-request.schema';
 import { DecisionBody } from './decision-request.schema';
 
 /**

@@ -1,7 +1,8 @@
 import { Body, Controller, Get, Header, Param, Put } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiParam, ApiResponse } from '@nestjs/swagger';
+import { zodBody } from '@latchkey/http';
 import { ServiceRoutes } from '../operator-routes.decorator';
-import { parseRbacInput, ServiceName, zodBody } from '../rbac-request.schema';
+import { parseRbacInput, ServiceName } from '../rbac-request.schema';
 import { EndpointListBody } from './endpoint-request.schema';
 import { RegisterEndpointsUseCase, type EndpointRegistration, type EndpointView } from './register-endpoints.use-case';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { zodBody } from '@latchkey/http';
 import { ClientResourceApi } from '../../client-resource/client-resource-api.decorator';
-import { zodBody } from '../../openapi-body';
 import { FaceOperation } from '../face-operation';
 import { DetectBody, parseDetectRequest } from './detect.request';
 import { FaceDetector, type DetectedFace } from './face-detector';

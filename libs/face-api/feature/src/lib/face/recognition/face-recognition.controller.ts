@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse } from '@nestjs/swagger';
+import { zodBody } from '@latchkey/http';
 import { ClientResourceApi } from '../../client-resource/client-resource-api.decorator';
-import { zodBody } from '../../openapi-body';
 import { FaceOperation } from '../face-operation';
 import { FaceMatcher, type IdentifyResult, type SimilarFace, type VerifyResult } from '../matching/face-matcher';
 import { FindSimilarBody, parseFindSimilarRequest } from './find-similar.request';
@@ -26,7 +26,10 @@ export class FaceRecognitionController {
   @ApiOperation({ summary: 'Identify faces among the persons of a person group (requires Face.Identification)' })
   @ApiBody(zodBody(IdentifyBody))
   @ApiResponse({ status: 200, description: '[{ faceId, candidates: [{ personId, confidence }] }]' })
-  @ApiResponse({ status: 400, description: 'BadArgument, PersonGroupIdAndLargePersonGroupIdBothNotNull/BothNull, PersonGroupNotFound, LargePersonGroupNotFound, FaceNotFound' })
+  @ApiResponse({
+    status: 400,
+    description: 'BadArgument, PersonGroupIdAndLargePersonGroupIdBothNotNull/BothNull, PersonGroupNotFound, LargePersonGroupNotFound, FaceNotFound',
+  })
   identify(@Body() body: unknown): IdentifyResult[] {
     return this.matcher.identify(parseIdentifyRequest(body));
   }
@@ -37,7 +40,10 @@ export class FaceRecognitionController {
   @ApiOperation({ summary: 'Verify that two faces, or a face and an enrolled person, are one person (requires Face.Verification)' })
   @ApiBody(zodBody(VerifyBody))
   @ApiResponse({ status: 200, description: '{ isIdentical, confidence }' })
-  @ApiResponse({ status: 400, description: 'BadArgument, PersonGroupIdAndLargePersonGroupIdBothNotNull/BothNull, PersonGroupNotFound, LargePersonGroupNotFound' })
+  @ApiResponse({
+    status: 400,
+    description: 'BadArgument, PersonGroupIdAndLargePersonGroupIdBothNotNull/BothNull, PersonGroupNotFound, LargePersonGroupNotFound',
+  })
   @ApiResponse({ status: 404, description: 'FaceNotFound, PersonNotFound' })
   verify(@Body() body: unknown): VerifyResult {
     return this.matcher.verify(parseVerifyRequest(body));
