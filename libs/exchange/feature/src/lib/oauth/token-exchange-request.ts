@@ -1,3 +1,4 @@
+import { CONTROL_CHARACTER } from '@latchkey/contracts';
 import { OAuthError } from './oauth-error';
 
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -146,7 +147,7 @@ function singleTarget(form: FormBody): string | undefined {
  * absurd length. RFC 6749 Appendix A.1 allows only printable characters.
  */
 function checkClientId(clientId: string): void {
-  if (clientId.length > MAX_CLIENT_ID_LENGTH || /\p{Cc}/u.test(clientId)) {
+  if (clientId.length > MAX_CLIENT_ID_LENGTH || CONTROL_CHARACTER.test(clientId)) {
     throw new OAuthError('invalid_client', 'The client_id is not a valid client identifier.', 'EXCHANGE.CLIENT_UNKNOWN');
   }
 }
