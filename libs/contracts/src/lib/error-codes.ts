@@ -146,7 +146,8 @@ export const EXCHANGE_ERROR_CODES = [
   'EXCHANGE.CLIENT_MISMATCH',
   'EXCHANGE.PROVISIONING_DENIED',
   'EXCHANGE.PERSON_UNKNOWN',
-  // The surfaces: an audience no upstream API has (RFC 8707 invalid_target), a gateway API that is not configured, an upstream that failed.
+  // The surfaces: an audience the exchange does not mint for, or a scope that is not that audience's own (RFC 8693 invalid_target), a gateway API
+  // that is not configured, an upstream that failed.
   'EXCHANGE.TARGET_INVALID',
   'EXCHANGE.API_UNKNOWN',
   'EXCHANGE.UPSTREAM_FAILED',
