@@ -33,7 +33,8 @@ const ISSUER_URL = 'https://issuer.feed.latchkey.test';
  * The issue's acceptance case "An ISV's feed shows its own events and an attempt to read another ISV's is
  * refused", against the real issuer (a process of its own: it checks the subscription keys and signs the feed
  * tokens), the audit service, real Kafka and PostgreSQL. Two ISVs share a client resource, so a feed that
- * selected by resource would leak; a forged rejection names ISV A, so a feed that trusted claimed ids would too.
+ * selected by resource would leak; a forged rejection names ISV A, so a feed that trusted claimed ids would too,
+ * and another copies a jti A was issued, so a feed that trusted any rejection of A's jtis would too.
  */
 describeWithInfrastructure('audit service: ISV transparency feed (real issuer, Kafka, PostgreSQL)', () => {
   let issuer: IssuerProcess;
@@ -118,6 +119,9 @@ describeWithInfrastructure('audit service: ISV transparency feed (real issuer, K
     // an abuse-side event about A that is not part of the feed.
     await publish(LatRejectedV1, aLatRejected({ isvId: a.id, jti: randomUUID(), resourceId: shared, reason: 'LAT.BAD_SIGNATURE' }));
     await publish(LatRejectedV1, aLatRejected({ isvId: null, jti: null, resourceId: shared, reason: 'LAT.MALFORMED' }));
+    // Nor a forgery that copies a jti A really was issued (jtis are not secret): its signature never verified,
+    // so its user agent is the forger's text.
+    await publish(LatRejectedV1, aLatRejected({ isvId: a.id, jti: issuedJti, resourceId: shared, reason: 'LAT.BAD_SIGNATURE', userAgent: 'forger' }));
 
     await eventually(
       async () => {
@@ -159,6 +163,12 @@ describeWithInfrastructure('audit service: ISV transparency feed (real issuer, K
     expect(onShared.map((i) => i.type).sort()).toEqual(['lat.issue-denied', 'lat.issued', 'lat.used']);
     expect((await read(a.id, `Bearer ${token}`, '?type=exchange.completed')).json()).toMatchObject({
       error: { innererror: { code: 'InvalidFeedQuery' } },
+    });
+    // Year 0 is an instant JavaScript can express and PostgreSQL cannot: a refusal, never a 500 an ISV could cause at will.
+    const yearZero = await read(a.id, `Bearer ${token}`, '?from=0000-01-01T00:00:00Z');
+    expect({ status: yearZero.statusCode, body: yearZero.json() }).toMatchObject({
+      status: 400,
+      body: { error: { innererror: { code: 'InvalidFeedQuery' } } },
     });
   });
 

@@ -24,6 +24,8 @@ export { AUDIT_EVENT_NAMES, resolveAuditEventTypes, type ResolvedEventTypes } fr
 export { decodeAuditCursor, encodeAuditCursor, type AuditCursor, type AuditOrder } from './lib/audit-cursor';
 export {
   AuditQueryRepository,
+  AUDIT_QUERY_TIME_RANGE,
+  isQueryableInstant,
   MAX_AUDIT_PAGE_SIZE,
   type AuditCheckpointRecord,
   type AuditEventFilter,

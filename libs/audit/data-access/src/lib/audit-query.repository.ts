@@ -68,6 +68,20 @@ export interface AuditCheckpointRecord {
 /** The largest page a caller may ask for; also the export's page size. */
 export const MAX_AUDIT_PAGE_SIZE = 1000;
 
+/**
+ * The instants a query may name as a bound: no event is older than the Unix
+ * epoch, and PostgreSQL refuses what JavaScript can still express (year 0,
+ * or past 9999 once the driver writes a six-digit year), which would
+ * otherwise fail the query with a 500 instead of a refusal.
+ */
+export const AUDIT_QUERY_TIME_RANGE = { min: new Date('1970-01-01T00:00:00.000Z'), max: new Date('9999-12-31T23:59:59.999Z') } as const;
+
+/** Whether `instant` is within {@link AUDIT_QUERY_TIME_RANGE}. */
+export function isQueryableInstant(instant: Date): boolean {
+  const time = instant.getTime();
+  return time >= AUDIT_QUERY_TIME_RANGE.min.getTime() && time <= AUDIT_QUERY_TIME_RANGE.max.getTime();
+}
+
 interface EventRow extends Record<string, unknown> {
   seq: string | number;
   event_id: string;

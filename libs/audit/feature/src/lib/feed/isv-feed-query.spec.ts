@@ -49,6 +49,9 @@ describe(parseIsvFeedQuery.name, () => {
     ['a zero limit', { limit: '0' }, 'limit'],
     ['a repeated limit', { limit: ['5', '6'] }, 'limit'],
     ['a date that is not ISO 8601', { from: 'yesterday' }, 'from'],
+    // PostgreSQL refuses year 0: an ISV could otherwise cause a logged 500 at will.
+    ['year 0', { from: '0000-01-01T00:00:00Z' }, 'from'],
+    ['before 1970', { to: '1969-12-31T23:59:59Z' }, 'to'],
     ['from not before to', { from: '2030-01-02T00:00:00Z', to: '2030-01-01T00:00:00Z' }, 'from must be before to'],
     ['a resource id that is not one', { resourceId: 'face-one' }, 'resourceId'],
     ['a forged cursor', { cursor: 'eyJ2IjoxfQ' }, 'cursor'],

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { AccessRevocationV1, AzureResourceId, IsoDateTime, LatIssueDeniedV1, LatIssuedV1, LatRejectedV1, LatUsedV1 } from '@latchkey/contracts';
-import { decodeAuditCursor, MAX_AUDIT_PAGE_SIZE, resolveAuditEventTypes, type AuditCursor, type AuditOrder } from '@latchkey/audit/data-access';
+import {
+  decodeAuditCursor,
+  isQueryableInstant,
+  MAX_AUDIT_PAGE_SIZE,
+  resolveAuditEventTypes,
+  type AuditCursor,
+  type AuditOrder,
+} from '@latchkey/audit/data-access';
 import { AuditFeedError } from './audit-feed.errors';
 
 /** What an ISV's feed holds: its issuances, issuance denials, uses and rejections, and revocations of it or its clients. */
@@ -17,8 +24,8 @@ const single = <T extends z.ZodType>(schema: T) => schema.optional();
 const FeedQuerySchema = z.strictObject({
   type: z.union([z.string().max(256), z.array(z.string().max(256)).max(5)]).optional(),
   resourceId: single(AzureResourceId),
-  from: single(IsoDateTime),
-  to: single(IsoDateTime),
+  from: single(IsoDateTime.refine((text) => isQueryableInstant(new Date(text)))),
+  to: single(IsoDateTime.refine((text) => isQueryableInstant(new Date(text)))),
   order: single(z.enum(['asc', 'desc'])),
   limit: single(z.string().regex(/^[1-9][0-9]{0,3}$/)),
   cursor: single(z.string().max(128)),

@@ -74,6 +74,10 @@ describe(parseEventsQuery.name, () => {
     ['a time without offset', { from: '2030-01-01T00:00:00' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
     ['a date where an instant is due', { to: '2030-01-01' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
     ['an impossible instant', { from: '2030-02-30T00:00:00Z' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
+    // PostgreSQL refuses year 0 and six-digit years: a refusal here, not a 500 from the query.
+    ['year 0', { from: '0000-01-01T00:00:00Z' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
+    ['year 1 at an offset that makes it year 0', { from: '0001-01-01T00:00:00+01:00' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
+    ['an instant before 1970', { to: '1969-12-31T23:59:59Z' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
     ['an unknown event type', { type: 'lat.use' }, 'AUDIT.QUERY_EVENT_TYPE_UNKNOWN'],
     ['an empty type name', { type: 'lat.used,' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
     ['a forged cursor', { cursor: 'eyJ2IjoxfQ' }, 'AUDIT.QUERY_CURSOR_INVALID'],
@@ -121,6 +125,7 @@ describe(parseUsageQuery.name, () => {
       resourceId: undefined,
     });
     expect(parseUsageQuery({ from: '2030-01-01', to: '2030-01-01' }).to).toEqual(new Date('2030-01-02T00:00:00Z'));
+    expect(parseUsageQuery({ from: '9999-12-30', to: '9999-12-30' }).to).toEqual(new Date('9999-12-31T00:00:00Z'));
   });
 
   it.each<[string, Record<string, unknown>, AuditAdminErrorCode]>([
@@ -132,6 +137,9 @@ describe(parseUsageQuery.name, () => {
     ['more than 366 days', { from: '2030-01-01', to: '2031-01-02' }, 'AUDIT.QUERY_RANGE_INVALID'],
     ['a filter of /events', { from: '2030-01-01', to: '2030-01-02', jti: 'j' }, 'AUDIT.QUERY_PARAMETER_UNKNOWN'],
     ['a repeated day', { from: ['2030-01-01', '2030-01-02'], to: '2030-01-02' }, 'AUDIT.QUERY_PARAMETER_REPEATED'],
+    // The summary ends the day after `to`: 9999-12-31 would end in year 10000, which PostgreSQL refuses.
+    ['the last day of 9999', { from: '9999-12-31', to: '9999-12-31' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
+    ['a day before 1970', { from: '1969-12-31', to: '1970-01-01' }, 'AUDIT.QUERY_PARAMETER_INVALID'],
   ])('refuses %s', (_what, raw, code) => {
     expect(refusal(parseUsageQuery, raw)).toBe(code);
   });

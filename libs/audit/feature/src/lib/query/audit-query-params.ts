@@ -3,6 +3,7 @@ import { AzureResourceId, IsvId, Jti, PersonId, reasonCode, TraceId } from '@lat
 import {
   AUDIT_OUTCOMES,
   decodeAuditCursor,
+  isQueryableInstant,
   MAX_AUDIT_PAGE_SIZE,
   resolveAuditEventTypes,
   type AuditCursor,
@@ -20,17 +21,28 @@ export const MAX_USAGE_DAYS = 366;
 /** At most this many event names in one `type` (there are a dozen contracts, each with two names). */
 const MAX_TYPE_NAMES = 32;
 
-/** An instant with an explicit offset (`Z` or `+02:00`), so a bound never depends on the server's time zone. */
-const Instant = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+/** An instant with an explicit offset (`Z` or `+02:00`), so a bound never depends on the server's time zone; from 1970 to 9999 (AUDIT_QUERY_TIME_RANGE). */
+const Instant = z.iso
+  .datetime({ offset: true })
+  .transform((text) => new Date(text))
+  .refine(isQueryableInstant, { message: 'must be from 1970 to 9999' });
 
-/** A calendar day, `YYYY-MM-DD`, that exists (no 2030-02-30), as its UTC midnight. */
+/**
+ * A calendar day, `YYYY-MM-DD`, that exists (no 2030-02-30), as its UTC midnight; not the last day of 9999, since a usage
+ * summary ends the day after `to`, which must still be within AUDIT_QUERY_TIME_RANGE.
+ */
 const Day = z
   .string()
-  .regex(/^(19[7-9]\d|[2-9]\d{3})-\d{2}-\d{2}$/)
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
   .refine((text) => {
     const day = new Date(`${text}T00:00:00.000Z`);
     // Date rolls 2030-02-30 over to March; a day that exists reads back as itself.
-    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
+    return (
+      !Number.isNaN(day.getTime()) &&
+      day.toISOString().startsWith(text) &&
+      isQueryableInstant(day) &&
+      isQueryableInstant(new Date(day.getTime() + 86_400_000))
+    );
   })
   .transform((text) => new Date(`${text}T00:00:00.000Z`));
 
