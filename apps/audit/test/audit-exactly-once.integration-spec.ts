@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { findSecretShapes, firstBrokenLink, type StoredChainRow } from '@latchkey/audit/data-access';
+import { firstBrokenLink, type StoredChainRow } from '@latchkey/audit/data-access';
 import { AuditModule } from '@latchkey/audit/feature';
 import { LatIssuedV1, LatRejectedV1, LatUsedV1, type EventDefinition, type EventEnvelope } from '@latchkey/contracts';
 import { aLatIssued, aLatRejected, aLatUsed } from '@latchkey/contracts/testing';
 import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually, testKafkaBrokers } from '@latchkey/testing';
 import { KafkaTransport } from '@latchkey/messaging';
-import { generateApiKey, generateSigningKey } from '@latchkey/tokens';
+import { findSecretShapes, generateApiKey, generateSigningKey } from '@latchkey/tokens';
 
 /** A stored row as the driver returns it. */
 type Row = StoredChainRow & Record<string, unknown>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findSecretShapes, readEvidenceFromDatabase, verifyAuditLog } from '@latchkey/audit/data-access';
+import { readEvidenceFromDatabase, verifyAuditLog } from '@latchkey/audit/data-access';
 import { LatIssuedV1, LatIssueDeniedV1, LatUsedV1 } from '@latchkey/contracts';
 import { openDatabase, type Database } from '@latchkey/persistence';
 import {
@@ -23,7 +23,7 @@ import {
   type StoredEvent,
 } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
-import { generateSigningKey, type PublicJwks } from '@latchkey/tokens';
+import { findSecretShapes, generateSigningKey, type PublicJwks } from '@latchkey/tokens';
 
 const ISSUER_URL = 'https://sts.reconciliation.test';
 const AUDIT_URL = 'https://audit.reconciliation.test';

@@ -88,3 +88,4 @@ export { issuerMetadata, type IssuerMetadata } from './lib/issuer-metadata';
 // Measurement (tools/bench).
 export { measureSignatureRate, type SignatureRate } from './lib/signature-rate';
 export { measureOperationRate, sumOperationRates, type OperationRate } from './lib/operation-rate';
+export { findSecretShapes, redactSecretShapes, type SecretFinding, type SecretShape } from './lib/secret-shapes';

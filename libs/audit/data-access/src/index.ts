@@ -17,7 +17,6 @@ export { AUDIT_CHAIN_LOCK, AuditEventRepository, type AuditRecord, type ChainHea
 export { AuditCheckpointRepository, type StoredCheckpoint } from './lib/audit-checkpoint.repository';
 export { AuditRetentionRepository, PRUNE_STEP_ROWS, type PruneBoundary } from './lib/audit-retention.repository';
 export { DeadLetterRepository, type DeadLetterCount, type DeadLetterRecord } from './lib/dead-letter.repository';
-export { findSecretShapes, redactSecretShapes, type SecretFinding, type SecretShape } from './lib/secret-shapes';
 export { EvidenceFormatError, readEvidence, readEvidenceFromDatabase, readEvidenceFromNdjson } from './lib/audit-evidence';
 export { AUDIT_OUTCOMES, type AuditOutcome } from './lib/audit-facets';
 export { AUDIT_EVENT_NAMES, resolveAuditEventTypes, type ResolvedEventTypes } from './lib/audit-event-types';

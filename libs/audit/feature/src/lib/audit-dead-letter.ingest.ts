@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import { DeadLetterRepository, redactSecretShapes } from '@latchkey/audit/data-access';
+import { DeadLetterRepository } from '@latchkey/audit/data-access';
+import { redactSecretShapes } from '@latchkey/tokens';
 import { ALL_TOPICS, dlqTopic } from '@latchkey/contracts';
 import { DlqHeaders, EventBus, type DeliveredMessage } from '@latchkey/messaging';
 

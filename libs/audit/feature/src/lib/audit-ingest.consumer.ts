@@ -1,6 +1,7 @@
 import { Logger, Optional } from '@nestjs/common';
 import { ALL_EVENTS, AuditCheckpointV1 } from '@latchkey/contracts';
-import { AuditEventRepository, redactSecretShapes, type AuditRecord } from '@latchkey/audit/data-access';
+import { AuditEventRepository, type AuditRecord } from '@latchkey/audit/data-access';
+import { redactSecretShapes } from '@latchkey/tokens';
 import { EventConsumer, NonRetriableEventError, type HandlesEventBatches, type ReceivedEvent } from '@latchkey/messaging';
 import { AuditCheckpointer } from './checkpoints/audit-checkpointer';
 

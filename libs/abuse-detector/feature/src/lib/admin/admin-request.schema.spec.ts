@@ -1,5 +1,5 @@
 import { LatchkeyError } from '@latchkey/contracts';
-import { AcknowledgeBody, ListAlertsQuery, parseAdminInput, ReinstatementBody } from './admin-request.schema';
+import { AcknowledgeBody, ListAlertsQuery, looksLikeCredential, parseAdminInput, ReinstatementBody } from './admin-request.schema';
 
 const RESOURCE = '/subscriptions/dc4d27d9-ea49-4921-938f-7782a774e151/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/face';
 
@@ -86,4 +86,27 @@ describe(parseAdminInput.name, () => {
   ])('refuses a reinstatement with %s', (_case, body) => {
     expect(refusal(() => parseAdminInput(ReinstatementBody, body, 'body'))).toMatchObject({ code: 'ABUSE.ADMIN_REQUEST_INVALID' });
   });
+});
+
+describe(looksLikeCredential.name, () => {
+  it.each([
+    ['a webhook signing secret (the platform’s own)', 'whsec_uZrV5EBljW0bAHCyevfG5X9nMwkWk5hCIn5APWaih9M='],
+    ['a platform key glued to a word', 'see x_lk_op_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'],
+    ['a platform key in upper case', 'LK_ISV_abc'],
+    ['half a token', 'eyJhbGciOi.eyJzdWIi'],
+    ['a token copied from a URL, dots encoded', 'eyJhbGciOiJFUzI1NiJ9%2EeyJzdWIiOiJ4In0%2Eabc'],
+    ['a bearer header', 'Authorization: Bearer abcdefghijklmnopqrstu'],
+  ])('catches %s', (_what, text) => {
+    expect(looksLikeCredential(text)).toBe(true);
+    expect(refusal(() => parseAdminInput(AcknowledgeBody, { reason: text }, 'body'))).toMatchObject({
+      message: expect.stringContaining('credential'),
+    });
+  });
+
+  it.each(['false positive: the client rotated its key', 'see the whsec_ rotation runbook', 'token jti 2b1c… expired'])(
+    'lets a plain note through: %s',
+    (text) => {
+      expect(looksLikeCredential(text)).toBe(false);
+    },
+  );
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ALERT_SEVERITY_ORDER, ALERT_STATUSES } from '@latchkey/abuse-detector/data-access';
+import { findSecretShapes } from '@latchkey/tokens';
 import { AzureResourceId, describeInputIssue, freeText, Identifier, IsvId, reasonCode } from '@latchkey/contracts';
 import { AbuseAdminError } from './abuse-admin.errors';
 
@@ -8,16 +9,32 @@ export const DEFAULT_ALERT_LIMIT = 100;
 export const MAX_ALERT_LIMIT = 500;
 
 /**
- * Free text an operator writes, for people to read. Printable, bounded, and
- * never shaped like a credential: it is stored in the alert and shown in the
- * console, where a pasted token or key must not end up.
+ * Whether free text looks like it holds a credential: any shape the audit
+ * store redacts (libs/tokens secret-shapes: a token, also one copied into a
+ * URL, a platform key, a webhook secret, a bearer header, a private key), or
+ * a fragment of one, since a note is short and a pasted half-token is still
+ * half a token. Case-insensitive and without word boundaries: `x_lk_op_…`
+ * and `LK_OP_…` count.
  */
-export const OperatorNote = freeText({ max: 500, min: 1, trim: true }).refine(
-  (text) => !/eyJ[\w-]{4,}\.[\w-]{4,}\.?/.test(text) && !/\blk_(isv|cli|op|app)_/i.test(text) && !/\bbearer\s+\S{16,}/i.test(text),
-  {
-    message: 'looks like a credential',
-  },
-);
+export function looksLikeCredential(text: string): boolean {
+  return (
+    findSecretShapes(text).length > 0 ||
+    /eyJ[\w-]{4,}(?:\.|%2e)[\w-]{4,}/i.test(text) ||
+    /lk_(?:isv|cli|op|app)_/i.test(text) ||
+    /whsec_[A-Za-z0-9+/=]{8,}/i.test(text) ||
+    /\bbearer\s+\S{16,}/i.test(text)
+  );
+}
+
+/**
+ * Free text an operator (or an ISV, answering a case) writes, for people to
+ * read. Printable, bounded, and never shaped like a credential: it is stored
+ * in the alert or case and shown in the console, where a pasted token or key
+ * must not end up.
+ */
+export const OperatorNote = freeText({ max: 500, min: 1, trim: true }).refine((text) => !looksLikeCredential(text), {
+  message: 'looks like a credential',
+});
 
 /**
  * `GET /admin/v1/alerts`: optional status, severity, rule and ISV filters, optional limit; nothing else.

@@ -1,4 +1,6 @@
-import { generateApiKey, generateSigningKey, signLimitedAccessToken } from '@latchkey/tokens';
+import { generateApiKey } from './api-key';
+import { generateSigningKey } from './signing-key';
+import { signLimitedAccessToken } from './limited-access-token';
 import { aLatIssued, aLatRejected, aLatUsed, anAccessRevocation } from '@latchkey/contracts/testing';
 import { findSecretShapes, redactSecretShapes } from './secret-shapes';
 
@@ -35,6 +37,29 @@ describe(findSecretShapes.name, () => {
     for (const data of [aLatIssued(), aLatUsed(), aLatRejected(), anAccessRevocation(), { headHash: 'a'.repeat(64), kid: 'x'.repeat(43) }]) {
       expect(findSecretShapes(data)).toEqual([]);
     }
+  });
+});
+
+describe('the shapes a review found missing', () => {
+  it.each([
+    ['a token copied into a URL, its dots percent-encoded', (token: string) => `https://gist.example/${token.replaceAll('.', '%2E')}`, 'jwt'],
+    ['a token with lower-case encoded dots', (token: string) => `?t=${token.replaceAll('.', '%2e')}`, 'jwt'],
+    ['a platform key glued to a word', () => `x_${generateApiKey('operator')}`, 'api-key'],
+    ['a webhook signing secret', () => 'whsec_uZrV5EBljW0bAHCyevfG5X9nMwkWk5hCIn5APWaih9M=', 'webhook-secret'],
+  ] as const)('finds %s', async (_what, text, shape) => {
+    const key = await generateSigningKey('ES256');
+    const token = (
+      await signLimitedAccessToken(
+        { issuer: 'https://sts.test', isvId: 'isv-a', resourceId: RESOURCE, features: ['Face.Verification'], lifetimeSeconds: 600, now: new Date() },
+        key,
+      )
+    ).token;
+    expect(findSecretShapes({ text: text(token) })).toEqual([{ path: '$.text', shape }]);
+    expect(JSON.stringify(redactSecretShapes(text(token)).value)).toContain(`[redacted:${shape}]`);
+  });
+
+  it('leaves a short whsec_ mention alone: it is a word in docs, not a secret', () => {
+    expect(findSecretShapes('set the whsec_ secret')).toEqual([]);
   });
 });
 
