@@ -1,7 +1,9 @@
 import {
   Body,
   Controller,
+  Delete,
   Get,
+  HttpCode,
   Injectable,
   Module,
   Post,
@@ -75,6 +77,12 @@ export class DemoController {
   @Post('echo')
   echo(@Body() body: unknown): unknown {
     return body;
+  }
+
+  @Delete('item')
+  @HttpCode(204)
+  remove(): void {
+    // Nothing to delete: the route exists for the body parser's DELETE rule.
   }
 
   @Get('crash')

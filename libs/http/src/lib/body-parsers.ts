@@ -45,6 +45,12 @@ export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: numb
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
+    // A DELETE with no body at all under a JSON content type (many clients send the header on every request):
+    // no body, not a parse error. A POST, PUT or PATCH keeps the vendor's answer, "JSON parsing error.".
+    if (body.length === 0 && request.method === 'DELETE') {
+      done(null, undefined);
+      return;
+    }
     const text = body.toString('utf8');
     parseJson(request, text, (error, value) => {
       if (error) {

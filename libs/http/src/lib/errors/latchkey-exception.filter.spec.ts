@@ -50,6 +50,13 @@ describe(LatchkeyExceptionFilter.name, () => {
       expect(response.headers['x-ms-error-code']).toBe('BadArgument');
     });
 
+    it('takes an empty DELETE body under a JSON content type as no body, not as malformed JSON', async () => {
+      const remove = (payload: string) =>
+        handle.app.inject({ method: 'DELETE', url: '/demo/item', payload, headers: { 'content-type': 'application/json' } });
+      expect((await remove('')).statusCode).toBe(204);
+      expect((await remove('{')).json()).toEqual({ error: { code: 'BadArgument', message: 'JSON parsing error.' } });
+    });
+
     it('refuses a JSON body whose object repeats a key with 400 BadArgument naming the key', async () => {
       const response = await post('/demo/echo', '{"featureFlags":["Face.Verification"],"featureFlags":["LimitedAccess.HighRisk"]}');
       expect(response.statusCode).toBe(400);
