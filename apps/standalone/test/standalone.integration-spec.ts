@@ -363,8 +363,18 @@ describe('npm start (standalone, embedded defaults)', () => {
       });
       expect({ status: noScope.status, error: noScope.error }).toEqual({ status: 400, error: 'invalid_target' });
 
-      // Without the role, the same token is refused: the operator gives it up, and gets it back with the break-glass key.
+      // The only administrator cannot give platform-operator up (docs/RBAC.md "The last administrator"). Once a role that
+      // keeps RBAC administration is theirs too, they can: the same token is then refused by the other services' admin
+      // APIs, and the break-glass key gives the role back.
       const assignment = `${rbac}/admin/v1/subjects/person/${operator.personId}/assignments/platform-operator`;
+      expect(await call(assignment, token, 'DELETE')).toMatchObject({ status: 409, code: 'LastPolicyAdministrator' });
+      const keeper = await fetch(`${rbac}/admin/v1/roles`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'rbac-administrator', permissions: ['rbac.policy:read', 'rbac.policy:write'] }),
+      });
+      expect(keeper.status).toBe(201);
+      expect((await call(`${rbac}/admin/v1/subjects/person/${operator.personId}/assignments/rbac-administrator`, token, 'PUT')).status).toBe(200);
       expect((await call(assignment, token, 'DELETE')).status).toBe(204);
       await eventually(async () => (await call(`${issuer}/admin/v1/isvs`, token)).status === 403, { timeoutMs: 10000, what: 'role removal seen' });
       expect(await call(`${audit}/admin/v1/audit/events?limit=1`, token)).toMatchObject({ status: 403, code: 'PermissionMissing' });

@@ -217,8 +217,9 @@ export type RbacDenialReason = RbacErrorCode;
  * operator-key routes (admin API, decision API, endpoint registry): the
  * credential (the three 401s), a request that is not exactly what the route
  * takes, a role, subject, permission or assignment that does not exist or
- * already exists, or a role change that would make a cycle, a hierarchy too
- * deep, or delete a role another role includes.
+ * already exists, a role change that would make a cycle, a hierarchy too
+ * deep, or delete a role another role includes, or a change that would leave
+ * no one administering RBAC (the last administrator).
  */
 export const RBAC_ADMIN_ERROR_CODES = [
   'RBAC.ADMIN_REQUEST_INVALID',
@@ -235,6 +236,7 @@ export const RBAC_ADMIN_ERROR_CODES = [
   'RBAC.ADMIN_SUBJECT_NOT_FOUND',
   'RBAC.ADMIN_SUBJECT_KIND_MISMATCH',
   'RBAC.ADMIN_ASSIGNMENT_NOT_FOUND',
+  'RBAC.ADMIN_LAST_ADMINISTRATOR',
 ] as const;
 /** One of {@link RBAC_ADMIN_ERROR_CODES}. */
 export type RbacAdminErrorCode = (typeof RBAC_ADMIN_ERROR_CODES)[number];

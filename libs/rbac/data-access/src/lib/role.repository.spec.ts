@@ -46,6 +46,15 @@ describe(RoleRepository.name, () => {
     expect(await roles.includersOf(other.id)).toEqual([]);
   });
 
+  it('finds the roles whose own permissions hold a permission, compared exactly', async () => {
+    const permission = `reports-${randomUUID()}:read`;
+    const [holder, other] = [aRole([permission, 'reports:write']), aRole([permission.toUpperCase(), 'reports:read'])];
+    await roles.upsert(holder);
+    await roles.upsert(other);
+
+    expect(await roles.grantingDirectly(permission)).toEqual([holder.id]);
+  });
+
   it('refuses to delete a role another role includes, and deletes one nobody includes with its own inclusions', async () => {
     const [parent, child] = [aRole(), aRole()];
     await roles.upsert(parent);

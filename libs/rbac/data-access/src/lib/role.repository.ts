@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { arrayContains, asc, eq, inArray } from 'drizzle-orm';
 import { Database, type DrizzleDb } from '@latchkey/persistence';
 import { roleIncludes, roles } from './rbac.table';
 
@@ -76,6 +76,15 @@ export class RoleRepository {
       .from(roles)
       .where(inArray(roles.id, [...ids]));
     return new Set(rows.map((r) => r.id));
+  }
+
+  /** The roles whose own permissions hold `permission` (not counting the roles they include). */
+  async grantingDirectly(permission: string, tx: DrizzleDb = this.db.drizzle): Promise<string[]> {
+    const rows = await tx
+      .select({ id: roles.id })
+      .from(roles)
+      .where(arrayContains(roles.permissions, [permission]));
+    return rows.map((r) => r.id).sort();
   }
 
   /** Every inclusion link. */

@@ -104,6 +104,23 @@ describe(SubjectRepository.name, () => {
     expect(await subjects.assignmentsOf([person.id])).toEqual([{ subjectId: person.id, roleId: role.id, tenantId: '*' }]);
   });
 
+  it('finds a holder of the given roles only among subjects of the kind and assignments in exactly that tenant', async () => {
+    const [person, app, tenant] = [aPerson(), { id: `app-${randomUUID()}`, kind: 'application' as const }, randomUUID()];
+    const [held, scoped, other] = [aRole(), aRole(), aRole()];
+    for (const role of [held, scoped, other]) await roles.upsert(role);
+    await subjects.insertIfAbsent(person);
+    await subjects.insertIfAbsent(app);
+    await subjects.assign(person.id, held.id);
+    await subjects.assign(person.id, scoped.id, undefined, tenant);
+    await subjects.assign(app.id, other.id);
+
+    await expect(subjects.anyHolds([other.id, held.id], { kind: 'person', tenantId: '*' })).resolves.toBe(true);
+    await expect(subjects.anyHolds([scoped.id], { kind: 'person', tenantId: '*' })).resolves.toBe(false);
+    await expect(subjects.anyHolds([scoped.id], { kind: 'person', tenantId: tenant })).resolves.toBe(true);
+    await expect(subjects.anyHolds([other.id], { kind: 'person', tenantId: '*' })).resolves.toBe(false);
+    await expect(subjects.anyHolds([], { kind: 'person', tenantId: '*' })).resolves.toBe(false);
+  });
+
   it('lists subjects by kind', async () => {
     const app = { id: `app-${randomUUID()}`, kind: 'application' as const };
     await subjects.insertIfAbsent(app);

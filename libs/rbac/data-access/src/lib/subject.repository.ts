@@ -65,6 +65,18 @@ export class SubjectRepository {
     return rows.length === 1;
   }
 
+  /** Whether any subject of `kind` holds one of `roleIds` in `tenantId` exactly ({@link ANY_TENANT}: the unscoped assignments only). */
+  async anyHolds(roleIds: readonly string[], where: { kind: SubjectKind; tenantId: string }, tx: DrizzleDb = this.db.drizzle): Promise<boolean> {
+    if (roleIds.length === 0) return false;
+    const rows = await tx
+      .select({ subjectId: assignments.subjectId })
+      .from(assignments)
+      .innerJoin(subjects, eq(subjects.id, assignments.subjectId))
+      .where(and(inArray(assignments.roleId, [...roleIds]), eq(assignments.tenantId, where.tenantId), eq(subjects.kind, where.kind)))
+      .limit(1);
+    return rows.length === 1;
+  }
+
   /** The role ids a subject holds, in any tenant. */
   async rolesOf(subjectId: string): Promise<string[]> {
     const rows = await this.db.drizzle.select({ roleId: assignments.roleId }).from(assignments).where(eq(assignments.subjectId, subjectId));

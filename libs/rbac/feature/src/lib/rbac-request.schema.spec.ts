@@ -31,14 +31,24 @@ describe(parseRbacInput.name, () => {
     expect(message).not.toContain('robot');
   });
 
-  it('accepts any bounded permission text in a decision (an unknown one is a deny, not a refusal) and lowers the tenant', () => {
+  it('accepts any printable permission text in a decision (an unknown one is a deny, not a refusal) and lowers the tenant', () => {
     const parsed = DecisionBody.parse({
       subject: { kind: 'person', id: 'p1' },
-      permission: 'whatever',
+      permission: 'Whatever',
       tenantId: '7F3C0B1E-2D4A-4C6B-9E8F-0A1B2C3D4E5F',
     });
 
-    expect(parsed).toMatchObject({ permission: 'whatever', tenantId: '7f3c0b1e-2d4a-4c6b-9e8f-0a1b2c3d4e5f' });
+    expect(parsed).toMatchObject({ permission: 'Whatever', tenantId: '7f3c0b1e-2d4a-4c6b-9e8f-0a1b2c3d4e5f' });
+  });
+
+  it('refuses a malformed permission in a decision: a space, a control character, non-ASCII, empty or longer than 128', () => {
+    for (const permission of ['rbac.policy:write ', ' a:b', 'a b', 'a:b\u0000', 'a:\tb', 'ä:b', '', 'a'.repeat(129)]) {
+      expect({ permission, refused: refusal(DecisionBody, { subject: { kind: 'person', id: 'p1' }, permission }) }).toEqual({
+        permission,
+        refused: expect.stringContaining('permission'),
+      });
+    }
+    expect(refusal(DecisionBody, { subject: { kind: 'person', id: 'p1' }, permission: 'a'.repeat(128) })).toBe('accepted');
   });
 
   it('refuses a tenant that is not a GUID, so nothing can pass for the every-tenant wildcard', () => {
@@ -70,5 +80,15 @@ describe('PermissionId', () => {
   it('fits an rbac.changed id: 63 characters on each side at most', () => {
     expect(refusal(CreatePermissionBody, { id: `${'a'.repeat(63)}:${'b'.repeat(63)}` })).toBe('accepted');
     expect(refusal(CreatePermissionBody, { id: `${'a'.repeat(64)}:b` })).toContain('id');
+  });
+
+  it('refuses upper case wherever a permission is named: registered, granted by a role, or declared by an endpoint', () => {
+    for (const id of ['Reports:read', 'reports:Read', 'Audit.events:read']) {
+      expect(refusal(CreatePermissionBody, { id })).toContain('id');
+      expect(refusal(CreateRoleBody, { id: 'r', permissions: ['reports:read', id] })).toContain('permissions');
+      expect(refusal(UpdateRoleBody, { permissions: [id] })).toContain('permissions');
+      expect(refusal(EndpointListBody, [{ method: 'GET', path: '/a', scope: null, permission: id, public: false }])).toContain('permission');
+    }
+    expect(refusal(CreatePermissionBody, { id: 'audit.events:read' })).toBe('accepted');
   });
 });

@@ -10,9 +10,12 @@ import { RbacAdminError } from './admin/rbac-admin.errors';
 
 /**
  * A permission: `resource:action`, e.g. `reports:read` (Casbin object `reports`, action `read`);
- * at most 127 characters, so it fits an `rbac.changed` id.
+ * at most 127 characters, so it fits an `rbac.changed` id. Lower case only, like role ids: permissions are
+ * compared exactly, so `Reports:Read` beside `reports:read` would be a second permission that looks like the first.
  */
-export const PermissionId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}:[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'resource:action' });
+export const PermissionId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}:[a-z0-9][a-z0-9._-]{0,62}$/, {
+  message: 'resource:action: lower-case letters, digits, . _ -',
+});
 
 /** A role id: lower case letters, digits, `.`, `_`, `-`, e.g. `report-reader`. */
 export const RoleId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'lower-case letters, digits, . _ -' });

@@ -14,6 +14,7 @@ import {
   SubjectRepository,
 } from '@latchkey/rbac/data-access';
 import { AssignmentAdministration } from './admin/assignment-administration.use-case';
+import { PolicyAdministrators } from './admin/policy-administrators';
 import { RBAC_ADMIN_WIRE_ERRORS } from './admin/rbac-admin-wire-errors';
 import { RoleAdministration } from './admin/role-administration.use-case';
 import { RolesAdminController } from './admin/roles-admin.controller';
@@ -71,6 +72,7 @@ import { SeedDemoOperatorUseCase } from './seed-demo-operator.use-case';
     PolicyVersionRepository,
     PolicyChanges,
     PolicyEngine,
+    PolicyAdministrators,
     RoleAdministration,
     AssignmentAdministration,
     RegisterEndpointsUseCase,

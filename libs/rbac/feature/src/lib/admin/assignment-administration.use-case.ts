@@ -3,6 +3,7 @@ import { Database, type Transaction } from '@latchkey/persistence';
 import { ANY_TENANT, RoleRepository, SubjectRepository, type SubjectKind } from '@latchkey/rbac/data-access';
 import { PolicyChanges, type ChangedIds } from '../policy/policy-changes';
 import type { SubjectRef } from '../policy/casbin-policy';
+import { PolicyAdministrators } from './policy-administrators';
 import { RbacAdminError } from './rbac-admin.errors';
 
 /** An assignment as the admin API shows it; `tenantId` null: every tenant. */
@@ -36,7 +37,8 @@ const tenantOrNull = (tenantId: string) => (tenantId === ANY_TENANT ? null : ten
  * `identity.created` (and the standalone seed's demo operator from the
  * seed): assigning to one that is unknown is refused. An OAuth application (app-only tokens) is known by
  * its client id and registered on its first assignment. Adding an existing
- * assignment changes nothing and publishes nothing.
+ * assignment changes nothing and publishes nothing. Removing the last
+ * administrator's assignment is refused ({@link PolicyAdministrators}).
  */
 @Injectable()
 export class AssignmentAdministration {
@@ -45,6 +47,7 @@ export class AssignmentAdministration {
     private readonly subjects: SubjectRepository,
     private readonly roles: RoleRepository,
     private readonly changes: PolicyChanges,
+    private readonly administrators: PolicyAdministrators,
   ) {}
 
   async listSubjects(kind: SubjectKind | undefined, limit: number): Promise<SubjectView[]> {
@@ -83,9 +86,12 @@ export class AssignmentAdministration {
     await this.db.transaction(async (tx) => {
       await this.changes.lock(tx);
       const subject = await this.subjects.findById(command.subject.id, tx.drizzle);
-      const removed =
-        subject?.kind === command.subject.kind &&
-        (await this.subjects.unassign({ subjectId: command.subject.id, roleId: command.roleId, tenantId }, tx.drizzle));
+      const removed = await this.administrators.keepOne(
+        tx,
+        async () =>
+          subject?.kind === command.subject.kind &&
+          (await this.subjects.unassign({ subjectId: command.subject.id, roleId: command.roleId, tenantId }, tx.drizzle)),
+      );
       if (!removed) throw new RbacAdminError('RBAC.ADMIN_ASSIGNMENT_NOT_FOUND', 'The subject does not hold this role in this tenant.');
       await this.changes.publish(tx, 'assignment.removed', idsOf(command, tenantId));
     });

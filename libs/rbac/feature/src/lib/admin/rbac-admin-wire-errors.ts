@@ -26,4 +26,5 @@ export const RBAC_ADMIN_WIRE_ERRORS: ErrorMappingTable<RbacAdminErrorCode> = {
   'RBAC.ADMIN_SUBJECT_NOT_FOUND': { status: 404, azureCode: 'NotFound', azureInnerCode: 'SubjectNotFound' },
   'RBAC.ADMIN_SUBJECT_KIND_MISMATCH': { status: 409, azureCode: 'Conflict', azureInnerCode: 'SubjectKindMismatch' },
   'RBAC.ADMIN_ASSIGNMENT_NOT_FOUND': { status: 404, azureCode: 'NotFound', azureInnerCode: 'AssignmentNotFound' },
+  'RBAC.ADMIN_LAST_ADMINISTRATOR': { status: 409, azureCode: 'Conflict', azureInnerCode: 'LastPolicyAdministrator' },
 };

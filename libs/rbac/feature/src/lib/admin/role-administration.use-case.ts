@@ -5,6 +5,7 @@ import { MAX_INCLUSION_DEPTH } from '../policy/casbin-policy';
 import { PolicyChanges } from '../policy/policy-changes';
 import { checkRoleGraph } from '../policy/role-graph';
 import type { CreatePermission, CreateRole, UpdateRole } from './admin-request.schema';
+import { PolicyAdministrators } from './policy-administrators';
 import { RbacAdminError } from './rbac-admin.errors';
 
 /** A role as the admin API shows it. */
@@ -31,7 +32,9 @@ const permissionView = (p: Permission): PermissionView => ({ ...p, createdAt: p.
  * The operator's side of permissions and roles. Every change runs under the
  * policy lock and publishes one `rbac.changed` in its transaction. A role
  * grants only registered permissions, includes only existing roles, and
- * never reaches itself through its inclusions.
+ * never reaches itself through its inclusions. A change of a role's
+ * permissions or inclusions, or its deletion, that takes away the last
+ * administrator is refused ({@link PolicyAdministrators}).
  */
 @Injectable()
 export class RoleAdministration {
@@ -40,6 +43,7 @@ export class RoleAdministration {
     private readonly roles: RoleRepository,
     private readonly permissions: PermissionRepository,
     private readonly changes: PolicyChanges,
+    private readonly administrators: PolicyAdministrators,
   ) {}
 
   async listPermissions(): Promise<PermissionView[]> {
@@ -86,14 +90,16 @@ export class RoleAdministration {
       const permissions = changes.permissions ?? [...role.permissions];
       if (changes.permissions) await this.checkPermissions(tx, changes.permissions);
       if (changes.includes) await this.checkIncludes(tx, roleId, changes.includes);
-      await this.roles.upsert({ id: roleId, description: changes.description ?? role.description, permissions }, tx.drizzle);
-      if (changes.includes) await this.roles.setIncludes(roleId, changes.includes, tx.drizzle);
+      await this.administrators.keepOne(tx, async () => {
+        await this.roles.upsert({ id: roleId, description: changes.description ?? role.description, permissions }, tx.drizzle);
+        if (changes.includes) await this.roles.setIncludes(roleId, changes.includes, tx.drizzle);
+      });
       await this.changes.publish(tx, 'role.upserted', { roleId });
     });
     return this.getRole(roleId);
   }
 
-  /** Deletes a role and its assignments; refused while another role includes it. */
+  /** Deletes a role and its assignments; refused while another role includes it, or when it is the last administrator's. */
   async deleteRole(roleId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       await this.changes.lock(tx);
@@ -101,7 +107,7 @@ export class RoleAdministration {
       if ((await this.roles.includersOf(roleId, tx.drizzle)).length > 0) {
         throw new RbacAdminError('RBAC.ADMIN_ROLE_INCLUDED', 'Another role includes this role; remove the inclusion first.');
       }
-      await this.roles.delete(roleId, tx.drizzle);
+      await this.administrators.keepOne(tx, () => this.roles.delete(roleId, tx.drizzle));
       await this.changes.publish(tx, 'role.deleted', { roleId });
     });
   }

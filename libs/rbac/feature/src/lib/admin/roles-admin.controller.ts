@@ -87,7 +87,7 @@ export class RolesAdminController {
   @ApiResponse({ status: 200, description: ROLE })
   @ApiResponse({ status: 400, description: `${INVALID}; BadArgument (PermissionNotRegistered)` })
   @ApiResponse({ status: 404, description: 'NotFound (RoleNotFound)' })
-  @ApiResponse({ status: 409, description: 'Conflict (RoleInclusionCycle, RoleHierarchyTooDeep)' })
+  @ApiResponse({ status: 409, description: 'Conflict (RoleInclusionCycle, RoleHierarchyTooDeep, LastPolicyAdministrator)' })
   updateRole(@Param('id') id: string, @Body() body: unknown): Promise<RoleView> {
     const roleId = parseRbacInput(RoleId, id, 'role id');
     return this.administration.updateRole(roleId, parseRbacInput(UpdateRoleBody, body, 'body'));
@@ -96,11 +96,11 @@ export class RolesAdminController {
   @Delete('roles/:id')
   @AdminPermission('rbac.policy:write')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a role and its assignments; refused while another role includes it' })
+  @ApiOperation({ summary: 'Delete a role and its assignments; refused while another role includes it, or when it leaves no administrator' })
   @ApiParam(ROLE_ID)
   @ApiResponse({ status: 204, description: 'Deleted' })
   @ApiResponse({ status: 404, description: 'NotFound (RoleNotFound)' })
-  @ApiResponse({ status: 409, description: 'Conflict (RoleStillIncluded)' })
+  @ApiResponse({ status: 409, description: 'Conflict (RoleStillIncluded, LastPolicyAdministrator)' })
   async deleteRole(@Param('id') id: string, @Body() body: unknown): Promise<void> {
     const roleId = parseRbacInput(RoleId, id, 'role id');
     parseRbacInput(NoBody, body, 'body');

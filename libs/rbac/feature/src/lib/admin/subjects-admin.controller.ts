@@ -70,6 +70,7 @@ export class SubjectsAdminController {
   @ApiResponse({ status: 204, description: 'Removed' })
   @ApiResponse({ status: 400, description: INVALID })
   @ApiResponse({ status: 404, description: 'NotFound (AssignmentNotFound)' })
+  @ApiResponse({ status: 409, description: 'Conflict (LastPolicyAdministrator): the last person holding rbac.policy:write in every tenant' })
   async remove(@Param() params: Record<string, string>, @Query() query: unknown, @Body() body: unknown): Promise<void> {
     await this.administration.remove(this.command(params, query, body));
   }

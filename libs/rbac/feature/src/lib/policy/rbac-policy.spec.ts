@@ -14,6 +14,7 @@ import {
 } from '@latchkey/rbac/data-access';
 import { openMigratedPglite } from '@latchkey/testing';
 import { AssignmentAdministration } from '../admin/assignment-administration.use-case';
+import { PolicyAdministrators } from '../admin/policy-administrators';
 import { RoleAdministration } from '../admin/role-administration.use-case';
 import { RegisterEndpointsUseCase } from '../endpoints/register-endpoints.use-case';
 import { PolicyChanges } from './policy-changes';
@@ -43,8 +44,9 @@ describe(PolicyEngine.name, () => {
     const [roleRepository, permissions] = [new RoleRepository(db), new PermissionRepository(db)];
     subjects = new SubjectRepository(db);
     engine = new PolicyEngine(versions, permissions, roleRepository, subjects);
-    roles = new RoleAdministration(db, roleRepository, permissions, changes);
-    assignments = new AssignmentAdministration(db, subjects, roleRepository, changes);
+    const administrators = new PolicyAdministrators(roleRepository, subjects);
+    roles = new RoleAdministration(db, roleRepository, permissions, changes, administrators);
+    assignments = new AssignmentAdministration(db, subjects, roleRepository, changes, administrators);
     endpoints = new RegisterEndpointsUseCase(db, new EndpointRepository(db), permissions, changes);
   });
 

@@ -1,4 +1,4 @@
-import { checkRoleGraph } from './role-graph';
+import { checkRoleGraph, rolesIncluding } from './role-graph';
 
 const link = (roleId: string, includedRoleId: string) => ({ roleId, includedRoleId });
 
@@ -21,5 +21,19 @@ describe(checkRoleGraph.name, () => {
     const chain = [link('r1', 'r2'), link('r2', 'r3')];
     expect(checkRoleGraph(chain, 'r0', ['r1'], 3)).toBeUndefined();
     expect(checkRoleGraph(chain, 'r0', ['r1'], 2)).toBe('too-deep');
+  });
+});
+
+describe(rolesIncluding.name, () => {
+  it('finds every role that reaches a granting role through inclusions, and no other', () => {
+    const links = [link('a', 'b'), link('b', 'c'), link('d', 'c'), link('c', 'e'), link('f', 'a')];
+
+    expect(rolesIncluding(['c'], links)).toEqual(['a', 'b', 'c', 'd', 'f']);
+    expect(rolesIncluding(['e', 'x'], [])).toEqual(['e', 'x']);
+    expect(rolesIncluding([], links)).toEqual([]);
+  });
+
+  it('ends on a cycle', () => {
+    expect(rolesIncluding(['a'], [link('a', 'b'), link('b', 'a')])).toEqual(['a', 'b']);
   });
 });

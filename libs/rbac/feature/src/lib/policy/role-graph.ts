@@ -42,3 +42,22 @@ export function checkRoleGraph(
   }
   return undefined;
 }
+
+/**
+ * The roles that grant what any of `granting` grants: those roles and every
+ * role that reaches one of them through a chain of inclusions.
+ */
+export function rolesIncluding(granting: readonly string[], inclusions: readonly RoleInclusion[]): string[] {
+  const includers = new Map<string, string[]>();
+  for (const link of inclusions) includers.set(link.includedRoleId, [...(includers.get(link.includedRoleId) ?? []), link.roleId]);
+  const found = new Set(granting);
+  const pending = [...granting];
+  for (let role = pending.pop(); role !== undefined; role = pending.pop()) {
+    for (const includer of includers.get(role) ?? []) {
+      if (found.has(includer)) continue;
+      found.add(includer);
+      pending.push(includer);
+    }
+  }
+  return [...found].sort();
+}
