@@ -96,6 +96,8 @@ describeWithInfrastructure(
           LATCHKEY_ABUSE_CASE_DEADLINE_MS: String(DEADLINE_MS),
           LATCHKEY_ABUSE_CASE_SWEEP_INTERVAL_MS: '250',
           LATCHKEY_ABUSE_WEBHOOK_POLL_INTERVAL_MS: '100',
+          // The ISV's endpoint is a listener on this machine (plain http to 127.0.0.1), as in development.
+          LATCHKEY_ABUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
           LATCHKEY_ABUSE_FEATURE_PROBING_THRESHOLD: '5',
         }).then((started) => (detector = started)),
         withServiceWorkspace('audit', async (workspace) => ({

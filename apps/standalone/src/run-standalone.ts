@@ -15,7 +15,7 @@ import { setServiceName } from '@latchkey/telemetry';
 import { seedDemo } from './demo-credentials';
 import { devIdentityProviderConfig } from './dev-identity-provider.config';
 import { DEV_IDP_NOTICE, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
-import { serviceAddresses, supplyUnsetVariables } from './supply-environment';
+import { DEVELOPMENT_DEFAULTS, serviceAddresses, supplyUnsetVariables } from './supply-environment';
 import { printWelcome } from './welcome';
 import { SERVICES } from './services';
 
@@ -68,6 +68,7 @@ export async function runStandalone(): Promise<void> {
     let keptVariables: string[] = supplyUnsetVariables(serviceAddresses(config.LATCHKEY_HOST, ports)).filter(
       (name) => name === 'LATCHKEY_EXCHANGE_UPSTREAMS',
     );
+    supplyUnsetVariables(DEVELOPMENT_DEFAULTS);
     if (devIdpConfig.LATCHKEY_STANDALONE_DEV_IDP) {
       devIdp = await startDevIdentityProvider({ port: devIdpConfig.LATCHKEY_STANDALONE_DEV_IDP_PORT, log: pino({ name: 'dev-idp' }, logStream) });
       keptVariables = [...keptVariables, ...supplyUnsetVariables(devIdp.exchangeEnvironment)];

@@ -16,6 +16,13 @@ export function supplyUnsetVariables(values: Readonly<Record<string, string>>): 
 }
 
 /**
+ * Development settings that differ from a deployment's defaults, supplied like the addresses (a variable the user
+ * set is kept): ISV case webhooks may go to a listener on this machine (plain http to 127.0.0.1 or localhost), which
+ * a deployment refuses as server-side request forgery (docs/ABUSE.md "ISV webhooks").
+ */
+export const DEVELOPMENT_DEFAULTS: Readonly<Record<string, string>> = { LATCHKEY_ABUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' };
+
+/**
  * The sample protected API's name behind the gateway (`/api/services/v1/testapi`), the audience of its tokens and
  * the scopes that belong to it (those its endpoints require, and the demo OAuth application's).
  */

@@ -21,6 +21,11 @@ export const abuseCasesConfig = defineConfigSlice('abuse-cases', {
   LATCHKEY_ABUSE_WEBHOOK_TIMEOUT_MS: envInteger({ min: 100, max: 60_000 })
     .default(5000)
     .describe('How long one webhook delivery attempt may take before it counts as failed, in milliseconds.'),
+  LATCHKEY_ABUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS: envBoolean()
+    .default(false)
+    .describe(
+      'Whether ISV webhooks may go to this machine or a non-public network: loopback (127.0.0.0/8, ::1, localhost), private (10/8, 172.16/12, 192.168/16, fc00::/7), carrier-grade NAT (100.64/10), link-local (169.254/16, which holds cloud metadata services, and fe80::/10) and other special-purpose addresses, and plain http to such a host. false (the default, and the only safe value in production): a webhook URL naming such a host is refused when set (400), and a delivery whose host resolves to any such address is not sent (failed at once, "destination not allowed"), so an operator allowed to set webhooks cannot make the detector call internal services. true: for development and tests with a webhook listener on this machine (npm start sets it).',
+    ),
   LATCHKEY_ABUSE_WEBHOOK_MAX_ATTEMPTS: envInteger({ min: 1, max: 100 })
     .default(33)
     .describe(

@@ -1,5 +1,15 @@
 import { LatchkeyError } from '@latchkey/contracts';
-import { CloseCaseBody, IsvAnswerBody, IsvListCasesQuery, ListCasesQuery, MAX_CASE_LIMIT, parseCaseInput, WebhookBody } from './case-request.schema';
+import {
+  CloseCaseBody,
+  IsvAnswerBody,
+  IsvIdParam,
+  IsvListCasesQuery,
+  ListCasesQuery,
+  MAX_CASE_LIMIT,
+  parseCaseInput,
+  WebhookBody,
+  webhookBody,
+} from './case-request.schema';
 
 /** The refusal's code and message, or 'accepted'. */
 function refusal(run: () => unknown): { code: string; message: string } | 'accepted' {
@@ -16,15 +26,32 @@ const refused = { code: 'ABUSE.CASE_REQUEST_INVALID' };
 
 describe('case request schemas', () => {
   describe('WebhookBody', () => {
-    it.each([
-      'https://isv.example/hooks/latchkey',
-      'https://isv.example:8443/hooks?tenant=a',
-      'http://127.0.0.1:8080/hooks',
-      'http://localhost/hooks',
-      'http://[::1]:3000/hooks',
-    ])('accepts %s', (url) => {
+    it.each(['https://isv.example/hooks/latchkey', 'https://isv.example:8443/hooks?tenant=a', 'https://93.184.216.34/hooks'])('accepts %s', (url) => {
       expect(parseCaseInput(WebhookBody, { url }, 'body')).toEqual({ url });
     });
+
+    it.each([
+      ['plain http to loopback, any port', 'http://127.0.0.1:6379/any/path'],
+      ['https to loopback', 'https://127.0.0.1/hooks'],
+      ['the cloud metadata service', 'https://169.254.169.254/latest/meta-data'],
+      ['the metadata service spelled as an integer', 'https://2852039166/latest/meta-data'],
+      ['a private address', 'https://10.0.0.12/hooks'],
+      ['IPv6 loopback', 'http://[::1]:3000/hooks'],
+      ['IPv4-mapped loopback', 'https://[::ffff:127.0.0.1]/hooks'],
+      ['localhost', 'http://localhost/hooks'],
+    ])('refuses %s (the production policy: LATCHKEY_ABUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS false)', (_case, url) => {
+      expect(refusal(() => parseCaseInput(WebhookBody, { url }, 'body'))).toEqual({
+        code: 'ABUSE.CASE_REQUEST_INVALID',
+        message: 'The body field url is invalid (must not name a loopback, private, link-local or other non-public host).',
+      });
+    });
+
+    it.each(['http://127.0.0.1:8080/hooks', 'http://localhost/hooks', 'http://[::1]:3000/hooks', 'https://169.254.169.254/'])(
+      'accepts %s when the deployment allows private networks (development)',
+      (url) => {
+        expect(parseCaseInput(webhookBody({ allowPrivateNetworks: true }), { url }, 'body')).toEqual({ url });
+      },
+    );
 
     it.each([
       ['plain http to another host', 'http://isv.example/hooks'],
@@ -75,6 +102,26 @@ describe('case request schemas', () => {
 
       expect(result).toEqual({ code: 'ABUSE.CASE_REQUEST_INVALID', message: 'The body field url is invalid (must not carry credentials).' });
       expect(JSON.stringify(result)).not.toContain('SECRETPASS');
+    });
+  });
+
+  describe('IsvIdParam', () => {
+    it.each(['contoso', 'isv-contoso-42', '4th-coffee', `a${'b'.repeat(62)}`])('accepts %s', (id) => {
+      expect(parseCaseInput(IsvIdParam, id, 'ISV id')).toBe(id);
+    });
+
+    it.each([
+      ['upper case', 'NO-SUCH-ISV'],
+      ['one capital', 'Contoso'],
+      ['a leading hyphen', '-contoso'],
+      ['one character', 'a'],
+      ['64 characters', `a${'b'.repeat(63)}`],
+      ['a space', 'isv contoso'],
+      ['an underscore', 'isv_contoso'],
+      ['a dot', 'isv.contoso'],
+      ['an empty string', ''],
+    ])('refuses %s', (_case, id) => {
+      expect(refusal(() => parseCaseInput(IsvIdParam, id, 'ISV id'))).toMatchObject(refused);
     });
   });
 

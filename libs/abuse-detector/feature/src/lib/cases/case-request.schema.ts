@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CASE_STATUSES, describeInputIssue, IsvId } from '@latchkey/contracts';
 import { AlertIdParam, OperatorNote } from '../admin/admin-request.schema';
 import { CaseError } from './cases.errors';
+import { webhookUrlProblem, type WebhookDestinationPolicy } from './webhook-destination';
 
 /** Page size of the case lists: default and bound. */
 export const DEFAULT_CASE_LIMIT = 100;
@@ -28,36 +29,46 @@ export const CloseCaseBody = z.strictObject({ reason: OperatorNote });
 /** The ISV's answer to a case: a note for the security team (required, never credential-shaped: it is stored and shown). */
 export const IsvAnswerBody = z.strictObject({ note: OperatorNote });
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /**
- * `PUT /admin/v1/isvs/{isvId}/webhook`: where the ISV's case webhooks go.
- * HTTPS, or plain HTTP only to this machine (development and tests); no
- * credentials in the URL (the signature authenticates us to the ISV, and a
- * userinfo part would be a secret in a stored URL); no fragment.
+ * `PUT /admin/v1/isvs/{isvId}/webhook`: where the ISV's case webhooks go,
+ * under the deployment's destination policy (webhook-destination.ts):
+ * https to a public host; a loopback, private or link-local host (and plain
+ * http to one) only when LATCHKEY_ABUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS;
+ * no credentials, no fragment. A host name is not resolved here (what it
+ * resolves to can change): the dispatcher checks it at every delivery.
  */
-export const WebhookBody = z.strictObject({
-  url: z
-    .string()
-    .max(2048)
-    .superRefine((text, context) => {
-      const problem = webhookUrlProblem(text);
-      if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
-    }),
-});
-
-/** Why `text` cannot be a webhook URL, or undefined when it can. Judged on the parsed URL, as fetch will read it. */
-function webhookUrlProblem(text: string): string | undefined {
-  if (!URL.canParse(text)) return 'not a URL';
-  const url = new URL(text);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname))) return 'must be https (http only to localhost)';
-  if (url.username !== '' || url.password !== '') return 'must not carry credentials';
-  if (url.hash !== '' || text.includes('#')) return 'must not have a fragment';
-  return undefined;
+export function webhookBody(policy: WebhookDestinationPolicy) {
+  return z.strictObject({
+    url: z
+      .string()
+      .max(2048)
+      .superRefine((text, context) => {
+        const problem = webhookUrlProblem(text, policy);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      }),
+  });
 }
 
-/** An ISV id in a path. */
-export const IsvIdParam = IsvId;
+/** The webhook body under the production policy (no private networks): what the OpenAPI document shows. */
+export const WebhookBody = webhookBody({ allowPrivateNetworks: false });
+
+const ISV_ID = /^[a-z0-9][a-z0-9-]{1,62}$/;
+
+/**
+ * An ISV id in a webhook route's path: the contracts' `IsvId` narrowed to
+ * the form the issuer creates ISVs with (2–63 lower-case letters, digits and
+ * hyphens, starting with a letter or digit; libs/issuer's `IsvIdParam`), so
+ * `NO-SUCH-ISV` is refused 400 rather than given a webhook no ISV can ever
+ * receive deliveries for (the detector's ISV ids come from the issuer's events).
+ */
+export const IsvIdParam = IsvId.regex(ISV_ID);
+
+/** The OpenAPI description of the webhook routes' `isvId`, pattern included, from the same regex. */
+export const ISV_ID_API_PARAM = {
+  name: 'isvId',
+  schema: { type: 'string' as const, pattern: ISV_ID.source },
+  description: 'The ISV id (2-63 lower-case letters, digits and hyphens). Anything else: 400 BadArgument (InvalidAdminRequest).',
+};
 
 /** Parses the input of an ISV's case request, or refuses with ABUSE.CASE_REQUEST_INVALID naming the field but never echoing its value. */
 export function parseCaseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {

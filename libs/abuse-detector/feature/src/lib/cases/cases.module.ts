@@ -16,6 +16,7 @@ import { CASES_WIRE_ERRORS } from './cases-wire-errors';
 import { IsvCasesController } from './isv-cases.controller';
 import { IsvWebhooksAdminController } from './isv-webhooks-admin.controller';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { systemHostResolver, WEBHOOK_HOST_RESOLVER, WebhookSender } from './webhook-sender';
 
 /**
  * Cases (docs/ABUSE.md "Cases"): the workflow the alert recorder and the
@@ -35,6 +36,8 @@ import { WebhookDispatcher } from './webhook-dispatcher';
     CaseWorkflow,
     CaseEscalationScheduler,
     WebhookDispatcher,
+    WebhookSender,
+    { provide: WEBHOOK_HOST_RESOLVER, useValue: systemHostResolver },
     { provide: ABUSE_CLOCK, useValue: ((): Date => new Date()) satisfies Clock },
   ],
   exports: [CaseWorkflow],

@@ -5,6 +5,7 @@ import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { ABUSE_CLOCK, type Clock } from '../detection/detection-rules';
 import { abuseCasesConfig } from './abuse-cases.config';
 import { repeat, type Repeating } from './repeat';
+import { WebhookSender, type WebhookOutcome } from './webhook-sender';
 
 /** Deliveries sent per poll, at most. */
 const BATCH = 20;
@@ -24,7 +25,10 @@ export function backoffMs(attempts: number): number {
  * verify with any Standard Webhooks library). Any 2xx is delivered; anything
  * else (status, timeout, refused connection, a redirect: never followed) is
  * retried with exponential backoff, then marked failed after
- * LATCHKEY_ABUSE_WEBHOOK_MAX_ATTEMPTS. A delivery is claimed with a lease
+ * LATCHKEY_ABUSE_WEBHOOK_MAX_ATTEMPTS; a destination the sender refuses (a
+ * non-public address, see WebhookSender) is marked failed at once. The
+ * recorded error is a fixed category or `HTTP <status>`, never what the
+ * other side answered. A delivery is claimed with a lease
  * longer than one attempt, so replicas never send it twice at once; a
  * replica dying mid-send lets the lease lapse and the delivery is sent
  * again (at least once: the ISV deduplicates on `webhook-id`).
@@ -38,6 +42,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     private readonly webhooks: WebhookRepository,
     @InjectConfig(abuseCasesConfig) private readonly config: ConfigOf<typeof abuseCasesConfig>,
     @Inject(ABUSE_CLOCK) private readonly now: Clock,
+    private readonly sender: WebhookSender,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -63,42 +68,40 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       return false;
     }
     const sentAt = this.now();
-    let failure: string;
+    let outcome: WebhookOutcome;
     try {
       const signature = new Webhook(webhook.secret).sign(delivery.id, sentAt, delivery.body);
-      const response = await fetch(webhook.url, {
-        method: 'POST',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.LATCHKEY_ABUSE_WEBHOOK_TIMEOUT_MS),
-        headers: {
+      outcome = await this.sender.post(
+        webhook.url,
+        {
           'content-type': 'application/json',
           'user-agent': 'Latchkey-Webhooks/1',
           'webhook-id': delivery.id,
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
           'webhook-signature': signature,
         },
-        body: delivery.body,
-      });
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) {
-        await this.webhooks.delivered(delivery.id, this.now());
-        this.logger.log({
-          msg: 'case webhook delivered',
-          deliveryId: delivery.id,
-          caseId: delivery.caseId,
-          isvId: delivery.isvId,
-          attempts: delivery.attempts,
-        });
-        return true;
-      }
-      failure = `HTTP ${response.status}`;
-    } catch (error) {
-      // The error's name and message only: a fetch error never holds the secret, and the URL stays out of logs. Not
-      // `instanceof Error`: fetch's errors may come from another realm (undici's, under a test runner's VM).
-      const { name, message } = (error ?? {}) as { name?: unknown; message?: unknown };
-      failure = typeof name === 'string' && typeof message === 'string' ? `${name}: ${message}` : 'delivery failed';
+        delivery.body,
+      );
+    } catch {
+      // Signing failed (a stored secret that is not whsec_ base64; ours always are): nothing was sent, and retrying the
+      // same secret cannot help. The sender itself never throws; the error's text stays out of the record.
+      outcome = { delivered: false, failure: 'signing failed', retry: false };
     }
-    const last = delivery.attempts >= this.config.LATCHKEY_ABUSE_WEBHOOK_MAX_ATTEMPTS;
+    if (outcome.delivered) {
+      await this.webhooks.delivered(delivery.id, this.now());
+      this.logger.log({
+        msg: 'case webhook delivered',
+        deliveryId: delivery.id,
+        caseId: delivery.caseId,
+        isvId: delivery.isvId,
+        attempts: delivery.attempts,
+      });
+      return true;
+    }
+    const { failure } = outcome;
+    // A refused destination fails for good at once: the URL or what its name resolves to must change first, and an
+    // operator sees it in the case; retrying for a day would only knock on the same door 33 times.
+    const last = !outcome.retry || delivery.attempts >= this.config.LATCHKEY_ABUSE_WEBHOOK_MAX_ATTEMPTS;
     await this.webhooks.attemptFailed(delivery.id, failure, last ? undefined : new Date(this.now().getTime() + backoffMs(delivery.attempts)));
     this.logger.warn({
       msg: last ? 'case webhook failed for good' : 'case webhook attempt failed',
