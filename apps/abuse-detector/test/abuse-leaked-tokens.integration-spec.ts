@@ -12,6 +12,9 @@ const ISSUER = 'https://issuer.leak-test';
 const ISV = `isv-${run}`;
 const RESOURCE = `/subscriptions/dc4d27d9-ea49-4921-938f-7782a774e151/resourceGroups/Leak-${run}/providers/Microsoft.CognitiveServices/accounts/Face`;
 const KEY_ID = `reporter-${run}`;
+/** A second ISV of the same client resource (docs/AUDIT.md: a resource can be a client of several ISVs). */
+const ISV_B = `isv-b-${run}`;
+const OPERATOR_KEY = `lk_op_${randomUUID()}${randomUUID()}`;
 const reporter = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const forger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const REPORTER_KEYS = JSON.stringify({
@@ -27,8 +30,10 @@ describeWithInfrastructure('abuse-detector leaked-token intake (real Kafka, real
   let jwksServer: Server;
   let token = '';
   let forgedToken = '';
+  let tokenOfB = '';
   const jti = `leaked-${run}`;
   const forgedJti = `forged-${run}`;
+  const jtiOfB = `leaked-b-${run}`;
   const alerts: Alert[] = [];
   const revocations: Revocation[] = [];
 
@@ -49,6 +54,7 @@ describeWithInfrastructure('abuse-detector leaked-token intake (real Kafka, real
     };
     token = (await signLimitedAccessToken({ ...lat, jti }, issuerKey)).token;
     forgedToken = (await signLimitedAccessToken({ ...lat, jti: forgedJti }, await generateSigningKey('ES256'))).token;
+    tokenOfB = (await signLimitedAccessToken({ ...lat, isvId: ISV_B, jti: jtiOfB }, issuerKey)).token;
 
     // A broker of its own: the detector's consumer groups start topics from their beginning (see abuse-alerts).
     kafka = await useOwnKafka();
@@ -57,6 +63,7 @@ describeWithInfrastructure('abuse-detector leaked-token intake (real Kafka, real
         LATCHKEY_ABUSE_LEAK_REPORTER_KEYS: REPORTER_KEYS,
         LATCHKEY_ABUSE_ISSUER: ISSUER,
         LATCHKEY_ABUSE_ISSUER_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY: OPERATOR_KEY,
       },
     });
     await service.bus.subscribe({
@@ -154,6 +161,50 @@ describeWithInfrastructure('abuse-detector leaked-token intake (real Kafka, real
     await relayed();
     expect(await outboxRevocations(jti)).toBe(1);
     expect(jtiRevocations(jti)).toHaveLength(1);
+  });
+
+  it('raises a leak of another ISV’s token for the same client resource as that ISV’s own alert and case, never growing the first ISV’s', async () => {
+    const admin = (method: 'GET' | 'PUT', url: string, payload?: unknown) =>
+      service.handle.app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${OPERATOR_KEY}`, ...(payload === undefined ? {} : { 'content-type': 'application/json' }) },
+        ...(payload === undefined ? {} : { payload: JSON.stringify(payload) }),
+      });
+    // B has a webhook (nothing listens there: the delivery is queued and retried, which is all this test looks at).
+    expect((await admin('PUT', `/admin/v1/isvs/${ISV_B}/webhook`, { url: 'https://isv-b.example.com/latchkey/cases' })).statusCode).toBe(200);
+    const body = reportBody(tokenOfB);
+
+    const answer = await post(body, signedBy(body));
+
+    expect(answer.statusCode).toBe(200);
+    const revocation = await waitFor(() => jtiRevocations(jtiOfB)[0], 'the jti revocation of B’s token');
+    const alertOfB = await waitFor(() => alerts.find((a) => a.alertId === revocation.alertId), 'B’s abuse.alert');
+    expect(alertOfB).toMatchObject({ ruleId: 'leaked-token', isvId: ISV_B, resourceId: RESOURCE.toLowerCase(), count: 1 });
+    expect(alertOfB.explanation).toContain(jtiOfB);
+    // The first ISV's alert is untouched: still its own, at the count its own reports gave it.
+    const alertOfA = alerts.filter((a) => a.ruleId === 'leaked-token' && a.isvId === ISV).at(-1);
+    expect(alertOfA?.alertId).not.toBe(alertOfB.alertId);
+    expect(alerts.filter((a) => a.alertId === alertOfA?.alertId).map((a) => a.count)).toEqual([1, 2]);
+
+    // Each ISV finds its own alert through the operator API, and each has a case of its own; B's webhook announces B's.
+    const listed = async (isvId: string) =>
+      ((await admin('GET', `/admin/v1/alerts?rule=leaked-token&isvId=${isvId}`)).json() as { alerts: { id: string; isvId: string }[] }).alerts;
+    expect(await listed(ISV_B)).toEqual([expect.objectContaining({ id: alertOfB.alertId, isvId: ISV_B })]);
+    expect(await listed(ISV)).toEqual([expect.objectContaining({ id: alertOfA?.alertId, isvId: ISV })]);
+    const casesOf = async (isvId: string) =>
+      ((await admin('GET', `/admin/v1/cases?isvId=${isvId}`)).json() as { cases: { id: string; isvId: string; alertIds: string[] }[] }).cases;
+    const [caseOfB, ...otherCasesOfB] = await casesOf(ISV_B);
+    expect(otherCasesOfB).toEqual([]);
+    expect(caseOfB).toMatchObject({ isvId: ISV_B, alertIds: [alertOfB.alertId] });
+    expect(await casesOf(ISV)).toEqual([expect.objectContaining({ isvId: ISV, alertIds: [alertOfA?.alertId] })]);
+    const deliveries = await service.database.query<{ isv_id: string; case_id: string; body: string }>(
+      `SELECT isv_id, case_id, body FROM abuse_detector.webhook_deliveries WHERE isv_id = $1`,
+      [ISV_B],
+    );
+    expect(deliveries.map((d) => [d.case_id, (JSON.parse(d.body) as { type: string; data: { alert: { id: string } } }).data.alert.id])).toEqual([
+      [caseOfB?.id, alertOfB.alertId],
+    ]);
   });
 
   it('answers a token the issuer never signed false positive and revokes nothing', async () => {

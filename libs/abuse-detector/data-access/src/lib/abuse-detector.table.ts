@@ -21,10 +21,13 @@ export const usageCounters = abuseDetectorSchema.table(
 );
 
 /**
- * Alerts raised by the rules. Deduplicated: at most one open alert per rule
- * and subject (the partial unique index), whose count and evidence grow
+ * Alerts raised by the rules. Deduplicated: at most one open alert per rule,
+ * subject and ISV (the partial unique index), whose count and evidence grow
  * while it stays open; an acknowledged or resolved alert is history, and the
- * next finding opens a new one.
+ * next finding opens a new one. The ISV is part of the key because one
+ * client resource can be a client of several ISVs: an alert about ISV A's
+ * client must never grow into (and be attributed, cased and revoked as)
+ * ISV B's. Alerts that name no ISV are keyed by rule and subject alone.
  */
 export const alerts = abuseDetectorSchema.table(
   'alerts',
@@ -48,8 +51,8 @@ export const alerts = abuseDetectorSchema.table(
     acknowledgedReason: text('acknowledged_reason'),
   },
   (t) => [
-    uniqueIndex('alerts_one_open_per_rule_subject')
-      .on(t.ruleId, t.subjectKind, t.subjectId)
+    uniqueIndex('alerts_one_open_per_rule_subject_isv')
+      .on(t.ruleId, t.subjectKind, t.subjectId, sql`coalesce(${t.isvId}, '')`)
       .where(sql`status = 'open'`),
     index('alerts_status_last_seen_idx').on(t.status, t.lastSeenAt),
   ],

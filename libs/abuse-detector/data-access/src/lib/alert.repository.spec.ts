@@ -92,17 +92,46 @@ describe(AlertRepository.name, () => {
     expect(second.count).toBe(1);
   });
 
-  it('refuses a second open alert for the same rule and subject at the database', async () => {
+  it('refuses a second open alert for the same rule, subject and ISV at the database', async () => {
     const o = observation();
     await observe(randomUUID(), o);
-
-    await expect(
+    const insert = (isvId: string | null) =>
       db.query(
-        `INSERT INTO abuse_detector.alerts (id, rule_id, subject_kind, subject_id, severity, evidence_event_ids, explanation, first_seen_at, last_seen_at)
-         VALUES ($1, $2, $3, $4, 'low', '[]', 'x', now(), now())`,
-        [randomUUID(), o.ruleId, o.subjectKind, o.subjectId],
-      ),
-    ).rejects.toThrow(/unique|duplicate/i);
+        `INSERT INTO abuse_detector.alerts (id, rule_id, subject_kind, subject_id, severity, isv_id, evidence_event_ids, explanation, first_seen_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, 'low', $5, '[]', 'x', now(), now())`,
+        [randomUUID(), o.ruleId, o.subjectKind, o.subjectId, isvId],
+      );
+
+    await expect(insert(o.isvId)).rejects.toThrow(/unique|duplicate/i);
+    // Without an ISV, "none" is one value of the key: a second open alert naming no ISV is refused too.
+    await insert(null);
+    await expect(insert(null)).rejects.toThrow(/unique|duplicate/i);
+  });
+
+  it('keeps the alerts of two ISVs sharing one client resource apart: each grows alone and keeps its own ISV', async () => {
+    const resource = observation().subjectId;
+    const ofA = observation({ ruleId: 'leaked-token', subjectId: resource, resourceId: resource, isvId: 'isv-a', explanation: 'A’s token' });
+    const ofB = { ...ofA, isvId: 'isv-b', explanation: 'B’s token' };
+
+    const a = await observe(randomUUID(), ofA);
+    const b = await observe(randomUUID(), ofB);
+    const bAgain = await observe(randomUUID(), { ...ofB, explanation: 'B’s token again' });
+
+    expect(b.opened).toBe(true);
+    expect(b.alert.id).not.toBe(a.alert.id);
+    expect(bAgain).toMatchObject({ opened: false, alert: { id: b.alert.id, isvId: 'isv-b', count: 2, explanation: 'B’s token again' } });
+    await expect(alerts.get(a.alert.id)).resolves.toMatchObject({ isvId: 'isv-a', count: 1, explanation: 'A’s token' });
+    await expect(alerts.list({ isvId: 'isv-b', ruleId: 'leaked-token', limit: 10 })).resolves.toEqual([expect.objectContaining({ id: b.alert.id })]);
+  });
+
+  it('never attributes a finding that names no ISV to an open alert of an ISV, nor the other way round', async () => {
+    const o = observation({ isvId: 'isv-known' });
+    const known = await observe(randomUUID(), o);
+    const unknown = await observe(randomUUID(), { ...o, isvId: null });
+    const knownAgain = await observe(randomUUID(), o);
+
+    expect(unknown).toMatchObject({ opened: true, alert: { isvId: null } });
+    expect(knownAgain).toMatchObject({ opened: false, alert: { id: known.alert.id, isvId: 'isv-known', count: 2 } });
   });
 
   it('acknowledges an open alert once, and says when the alert is not open or unknown', async () => {

@@ -123,8 +123,10 @@ function higher(a: StoredSeverity, b: StoredSeverity): StoredSeverity {
 /**
  * The alert store. `observe` runs inside the caller's transaction (the one
  * that also writes the alert event and the actions to the outbox): it
- * opens an alert, or adds to the open one of the same rule and subject,
- * which it locks first so concurrent findings on one subject count each.
+ * opens an alert, or adds to the open one of the same rule, subject and ISV
+ * (none counts as one more value), which it locks first so concurrent
+ * findings on one subject count each. A finding about another ISV's client
+ * on the same resource opens that ISV's own alert.
  */
 @Injectable()
 export class AlertRepository {
@@ -138,7 +140,7 @@ export class AlertRepository {
       `INSERT INTO abuse_detector.alerts (id, rule_id, subject_kind, subject_id, severity, status, isv_id, resource_id, count,
          evidence_event_ids, explanation, first_seen_at, last_seen_at)
        VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, 1, $8::jsonb, $9, $10, $10)
-       ON CONFLICT (rule_id, subject_kind, subject_id) WHERE status = 'open' DO NOTHING
+       ON CONFLICT (rule_id, subject_kind, subject_id, (coalesce(isv_id, ''))) WHERE status = 'open' DO NOTHING
        RETURNING ${COLUMNS}`,
       [
         newId,
@@ -155,20 +157,22 @@ export class AlertRepository {
     );
     if (inserted) return { alert: toAlert(inserted), opened: true };
     const [open] = await tx.query<AlertRow>(
-      `SELECT ${COLUMNS} FROM abuse_detector.alerts WHERE rule_id = $1 AND subject_kind = $2 AND subject_id = $3 AND status = 'open' FOR UPDATE`,
-      [o.ruleId, o.subjectKind, o.subjectId],
+      `SELECT ${COLUMNS} FROM abuse_detector.alerts
+       WHERE rule_id = $1 AND subject_kind = $2 AND subject_id = $3 AND coalesce(isv_id, '') = coalesce($4::text, '') AND status = 'open'
+       FOR UPDATE`,
+      [o.ruleId, o.subjectKind, o.subjectId, o.isvId],
     );
     if (!open) throw new Error(`alert of rule ${o.ruleId} neither inserted nor open`);
     const current = toAlert(open);
     const lastSeenAt = o.observedAt > current.lastSeenAt ? o.observedAt : current.lastSeenAt;
     const [updated] = await tx.query<AlertRow>(
-      `UPDATE abuse_detector.alerts SET count = count + 1, severity = $2, isv_id = $3, resource_id = $4, evidence_event_ids = $5::jsonb,
-         explanation = $6, last_seen_at = $7
+      // The ISV is part of the alert's key, so it never changes here: an open alert is only ever grown by findings about its own ISV.
+      `UPDATE abuse_detector.alerts SET count = count + 1, severity = $2, resource_id = $3, evidence_event_ids = $4::jsonb,
+         explanation = $5, last_seen_at = $6
        WHERE id = $1 RETURNING ${COLUMNS}`,
       [
         current.id,
         higher(current.severity, o.severity),
-        current.isvId ?? o.isvId,
         current.resourceId ?? o.resourceId,
         JSON.stringify(mergeEvidence(current.evidenceEventIds, o.evidenceEventIds)),
         o.explanation,

@@ -49,12 +49,15 @@ function contextFor(handler: keyof ThingsAdmin, ...authorization: string[]): { c
 }
 
 /** An AdminGuard over a real operator key check and a stand-in for RbacGuard that records what reached it. */
-async function guardWith(rbac: boolean): Promise<{ guard: AdminGuard; rbacCalls: ExecutionContext[] }> {
+async function guardWith(
+  rbac: boolean,
+  recheck: (request: FastifyRequest, requirement: unknown) => Promise<unknown> = async () => ({}),
+): Promise<{ guard: AdminGuard; rbacCalls: ExecutionContext[] }> {
   const options: OperatorKeyOptions = { service: 'some-service', variable: 'LATCHKEY_SOME_SERVICE_OPERATOR_KEY', configured: KEY, codes: CODES };
   const credential = new OperatorCredential(options);
   await credential.onModuleInit();
   const rbacCalls: ExecutionContext[] = [];
-  const stand = { canActivate: async (context: ExecutionContext) => (rbacCalls.push(context), true) } as unknown as RbacGuard;
+  const stand = { canActivate: async (context: ExecutionContext) => (rbacCalls.push(context), true), recheck } as unknown as RbacGuard;
   return { guard: new AdminGuard(new Reflector(), credential, options, rbac ? stand : undefined), rbacCalls };
 }
 
@@ -96,6 +99,37 @@ describe(AdminGuard.name, () => {
     );
     await expect(guard.canActivate(contextFor('unnamed', `Bearer ${KEY}`).context)).rejects.toThrow(/declares no @AdminPermission/);
     expect(rbacCalls).toEqual([]);
+  });
+
+  describe('recheck (a long response re-deciding its admission)', () => {
+    it('hands a token to RbacGuard’s recheck with the admin scope, the permission and the admin audience, and returns its refusal', async () => {
+      const asked: unknown[] = [];
+      const refusal = new LatchkeyError('RBAC.PERMISSION_DENIED', 'no');
+      let answer: 'allow' | 'deny' = 'allow';
+      const { guard } = await guardWith(true, async (_request, requirement) => {
+        asked.push(requirement);
+        if (answer === 'deny') throw refusal;
+        return {};
+      });
+      const { request } = contextFor('list', `Bearer ${JWT}`);
+      await expect(guard.recheck(request, 'abuse.alerts:read')).resolves.toBeUndefined();
+      answer = 'deny';
+      await expect(guard.recheck(request, 'abuse.alerts:read')).resolves.toBe(refusal);
+      expect(asked).toEqual([
+        { scopes: ['latchkey.admin'], permission: 'abuse.alerts:read', admin: true },
+        { scopes: ['latchkey.admin'], permission: 'abuse.alerts:read', admin: true },
+      ]);
+    });
+
+    it('compares the break-glass key again, without counting a new use, and says the key has no expiry', async () => {
+      const { guard } = await guardWith(true);
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      await expect(guard.recheck(contextFor('list', `Bearer ${KEY}`).request, 'abuse.alerts:read')).resolves.toBeUndefined();
+      await expect(guard.recheck(contextFor('list', `Bearer ${KEY}x`).request, 'abuse.alerts:read')).resolves.toMatchObject({ code: CODES.invalid });
+      expect(warn).not.toHaveBeenCalled();
+      warn.mockRestore();
+      expect(guard.expiresAt(contextFor('list', `Bearer ${KEY}`).request)).toBeUndefined();
+    });
   });
 
   describe('break-glass uses', () => {

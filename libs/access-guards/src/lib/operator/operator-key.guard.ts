@@ -43,7 +43,14 @@ export class OperatorKeyGuard implements CanActivate {
     return true;
   }
 
-  private authenticate(request: FastifyRequest): void {
+  /**
+   * Checks the request's one bearer key against the operator key, as
+   * `canActivate` does, without touching the response: for a check repeated
+   * while a long response is open.
+   *
+   * @throws LatchkeyError with the service's `disabled`, `unauthenticated` or `invalid` code
+   */
+  authenticate(request: FastifyRequest): void {
     const codes = this.options.codes;
     if (!this.credential.enabled) {
       throw new LatchkeyError(

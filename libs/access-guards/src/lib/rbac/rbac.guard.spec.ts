@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { Controller, Get, Module } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { AccessRevocationV1, RbacChangedV1, RbacDeniedV1, type EventEnvelope, type EventInput, type RevocationSubject } from '@latchkey/contracts';
 import { createServiceApp, Public, type ServiceHandle } from '@latchkey/http';
 import { EventBus, InProcessBroker, InProcessTransport, isEvent, MessagingModule } from '@latchkey/messaging';
@@ -11,6 +12,7 @@ import { Operator } from '../operator/operator.decorator';
 import { DecisionCache } from './decision-cache';
 import { RbacChangeFeed } from './rbac-change-feed';
 import { RbacGuardModule } from './rbac-guard.module';
+import { RbacGuard } from './rbac.guard';
 import { RequirePermission } from './require-permission.decorator';
 import { RequireScope } from './require-scope.decorator';
 
@@ -237,6 +239,25 @@ describe('RbacGuard', () => {
     expect((await call('reports', ofApplication)).statusCode).toBe(200);
     await revoke({ kind: 'oauth-application', clientId }, 'revoke', new Date());
     await settled(async () => ((await call('reports', ofApplication)).statusCode === 401 ? true : undefined), 'the application revocation applied');
+  });
+
+  it('decides again on recheck, past the once-per-request admission: a permission taken away, an expired or revoked token, each refused', async () => {
+    const guard = handle.app.get(RbacGuard);
+    const personId = `person-${randomUUID()}`;
+    allow(personId);
+    const bearer = await token({ personId });
+    const request = { method: 'GET', url: '/probe/reports', raw: { rawHeaders: ['Authorization', `Bearer ${bearer}`] } } as unknown as FastifyRequest;
+    const requirement = { scopes: ['reports.read'], permission: 'reports:read', admin: false };
+    await expect(guard.recheck(request, requirement)).resolves.toMatchObject({ sub: personId });
+
+    // The role is taken away: once the cached allow is no longer fresh, the decision API is asked again and says no.
+    decisions.allowed.delete(`person:${personId}:reports:read`);
+    clock += TTL_MS;
+    await expect(guard.recheck(request, requirement)).rejects.toMatchObject({ code: 'RBAC.PERMISSION_DENIED' });
+    await expect(guard.recheck(request, { ...requirement, scopes: ['reports.write'] })).rejects.toMatchObject({ code: 'RBAC.SCOPE_MISSING' });
+
+    const expired = { raw: { rawHeaders: ['Authorization', `Bearer ${await token({ expired: true })}`] } } as unknown as FastifyRequest;
+    await expect(guard.recheck(expired, requirement)).rejects.toMatchObject({ code: 'RBAC.TOKEN_EXPIRED' });
   });
 
   it('decides an app-only token (sub equal to client_id) as the application', async () => {

@@ -100,6 +100,38 @@ export class RbacGuard implements CanActivate {
     }
   }
 
+  /**
+   * Decides again whether `request`, admitted earlier, may still do what it
+   * asked: for a response that outlives its admission (a server-sent event
+   * stream), which the admission alone would keep open after the token
+   * expired, its person or `jti` was revoked, or its role was taken away.
+   * Runs the same checks as {@link canActivate} on the request's credential,
+   * without its once-per-request shortcut: the token verified again (times
+   * included), no revocation since it was minted, `scopes`, then
+   * `permission` (a fresh cached decision while the change feed is current,
+   * else the decision API; neither is a refusal, never a pass). Resolves
+   * with the token's claims; otherwise throws the RbacGuardError a new
+   * request would be refused with now (a refused scope or permission is
+   * recorded as `rbac.denied`, like any refusal). Not counted in
+   * `latchkey.rbac.decisions`, which counts requests.
+   */
+  async recheck(
+    request: FastifyRequest,
+    requirement: { readonly scopes: readonly string[]; readonly permission: string; readonly admin: boolean },
+  ): Promise<InternalAccessTokenClaims> {
+    const requirements: Requirements = {
+      scopes: [...new Set(requirement.scopes)],
+      permission: requirement.permission,
+      audience: requirement.admin ? this.settings.adminAudience : this.settings.audience,
+    };
+    const claims = await this.verify(request, requirements.audience);
+    const subject = subjectOf(claims);
+    this.checkRevocation(claims, subject);
+    this.checkScopes(requirements, claims.scope.split(' '), subject, request);
+    await this.checkPermission(requirement.permission, requirements, claims, subject, request, { source: 'none' });
+    return claims;
+  }
+
   /** The handler's requirements; undefined when the handler itself, or its controller without requirements of the handler's own, is `@Public()`. */
   private requirementsOf(context: ExecutionContext): Requirements | undefined {
     const handler = context.getHandler();

@@ -1,6 +1,6 @@
 import { LatchkeyError } from '@latchkey/contracts';
 import { parseAdminInput } from '../admin/admin-request.schema';
-import { ActivityQuery, IsvIdParam, RevocationBody } from './console-request.schema';
+import { ActivityQuery, AlertStreamQuery, IsvIdParam, RevocationBody } from './console-request.schema';
 
 const RESOURCE = '/subscriptions/dc4d27d9-ea49-4921-938f-7782a774e151/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/face';
 
@@ -68,5 +68,15 @@ describe('IsvIdParam', () => {
     expect(parseAdminInput(IsvIdParam, 'isv-contoso', 'ISV id')).toBe('isv-contoso');
     expect(refusal(() => parseAdminInput(IsvIdParam, 'isv contoso', 'ISV id'))).toMatchObject({ code: 'ABUSE.ADMIN_REQUEST_INVALID' });
     expect(refusal(() => parseAdminInput(IsvIdParam, '', 'ISV id'))).toMatchObject({ code: 'ABUSE.ADMIN_REQUEST_INVALID' });
+  });
+});
+
+describe('AlertStreamQuery', () => {
+  it('takes no parameter, and refuses an unknown one like every admin route', () => {
+    expect(parseAdminInput(AlertStreamQuery, {}, 'query')).toEqual({});
+    expect(refusal(() => parseAdminInput(AlertStreamQuery, { x: '1' }, 'query'))).toEqual({
+      code: 'ABUSE.ADMIN_REQUEST_INVALID',
+      message: 'The query has unknown fields.',
+    });
   });
 });

@@ -28,5 +28,8 @@ export const ActivityQuery = z.strictObject({
     .optional(),
 });
 
+/** `GET /admin/v1/alerts/stream` takes no parameter; like every admin route, it refuses one it does not know. */
+export const AlertStreamQuery = z.strictObject({});
+
 /** An ISV id in a path. */
 export const IsvIdParam = IsvId;

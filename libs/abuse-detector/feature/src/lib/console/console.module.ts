@@ -1,4 +1,5 @@
 import { Inject, Logger, Module, type OnModuleInit } from '@nestjs/common';
+import { AdminGuard } from '@latchkey/access-guards';
 import { AlertRepository, RevocationLedgerRepository } from '@latchkey/abuse-detector/data-access';
 import { RevocationWriter } from '../actions/revocation-writer';
 import { AbuseAdminModule } from '../admin/abuse-admin.module';
@@ -28,6 +29,8 @@ import { RevokeSubjectUseCase } from './revoke-subject.use-case';
     RevocationWriter,
     AlertAdministration,
     AlertFeed,
+    // The admin API's own guard, for the alert stream's re-checks (the same decisions as at connection).
+    AdminGuard,
     RevokeSubjectUseCase,
     { provide: ABUSE_CLOCK, useValue: ((): Date => new Date()) satisfies Clock },
     { provide: CHART_JS, useFactory: (): Buffer | undefined => loadChartJs(resolveChartJs()) },

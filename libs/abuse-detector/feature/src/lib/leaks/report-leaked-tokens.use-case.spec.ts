@@ -56,8 +56,8 @@ describe(ReportLeakedTokensUseCase.name, () => {
     };
   };
 
-  async function aToken(options: { issuedAt?: Date; issuer?: string; key?: SigningKey } = {}) {
-    const client = aClient();
+  async function aToken(options: { issuedAt?: Date; issuer?: string; key?: SigningKey; client?: { isvId: string; resourceId: string } } = {}) {
+    const client = options.client ?? aClient();
     const jti = randomUUID();
     const signed = await signLimitedAccessToken(
       { issuer: options.issuer ?? ISSUER, ...client, features: ['Face.Identification'], lifetimeSeconds: 3600, now: options.issuedAt ?? NOW, jti },
@@ -113,6 +113,35 @@ describe(ReportLeakedTokensUseCase.name, () => {
         subject: { kind: 'resource', id: leaked.resourceId },
       }),
     );
+  });
+
+  it('keeps the leaks of two ISVs sharing one client resource apart: one alert and one case per ISV, each with its own ISV', async () => {
+    const shared = aClient();
+    const ofA = await aToken({ client: shared });
+    const ofB = await aToken({ client: { ...shared, isvId: `${shared.isvId}-b` } });
+
+    await useCase().execute(report(ofA.token), KEY_ID);
+    await useCase().execute(report(ofB.token), KEY_ID);
+    await useCase().execute(report(ofB.token), KEY_ID);
+
+    const alerts = await db.query<{ id: string; isv_id: string; count: number; explanation: string }>(
+      `SELECT id, isv_id, count, explanation FROM abuse_detector.alerts WHERE rule_id = 'leaked-token' AND subject_id = $1 ORDER BY isv_id`,
+      [ofA.resourceId],
+    );
+    expect(alerts.map((a) => [a.isv_id, a.count])).toEqual([
+      [ofA.isvId, 1],
+      [ofB.isvId, 2],
+    ]);
+    expect(alerts[0]?.explanation).toContain(ofA.jti);
+    expect(alerts[1]?.explanation).toContain(ofB.jti);
+    const cases = await db.query<{ isv_id: string; alert_ids: string[] }>(
+      `SELECT isv_id, alert_ids FROM abuse_detector.cases WHERE resource_id = $1 ORDER BY isv_id`,
+      [ofA.resourceId],
+    );
+    expect(cases).toEqual([
+      { isv_id: ofA.isvId, alert_ids: [alerts[0]?.id] },
+      { isv_id: ofB.isvId, alert_ids: [alerts[1]?.id] },
+    ]);
   });
 
   it('does not revoke twice when the same token is reported again (or twice in one report); the alert grows', async () => {

@@ -10,6 +10,7 @@ import { CaseWorkflow, type CaseOpener } from '../cases/case-workflow';
 import { alertEvent } from '../detection/alert-recorder';
 import { ABUSE_CLOCK, type Clock } from '../detection/detection-rules';
 import { LEAKED_TOKEN_IDENTIFIER } from './leak-intake.tokens';
+import { describeUrl } from './leak-url';
 import type { LeakReport, ReportedToken } from './leak-report.schema';
 import type { LeakedToken, LeakedTokenIdentifier } from './leaked-token-verifier';
 
@@ -40,16 +41,6 @@ export function reporterSource(source: string | undefined): string {
   return source !== undefined && /^[A-Za-z0-9_.-]{1,64}$/.test(source) ? source.toLowerCase() : 'unknown';
 }
 
-/** The URL for an explanation: printable, bounded, and never carrying the token itself. */
-function describeUrl(url: string, token: string): string {
-  const printable = url
-    .split(token)
-    .join('[token]')
-    .replace(/[^\x20-\x7e]/g, '?');
-  if (printable.length === 0) return '(no URL given)';
-  return printable.length > 1000 ? `${printable.slice(0, 1000)}…` : printable;
-}
-
 function explanation(token: LeakedToken, reported: ReportedToken, outcome: Outcome, now: Date): string {
   const what = `Limited access token ${token.jti} of ISV ${token.isvId} for resource ${token.resourceId} was reported leaked`;
   const where = `by secret scanning (source ${reporterSource(reported.source)}) at ${describeUrl(reported.url, reported.token)}`;
@@ -64,8 +55,10 @@ function explanation(token: LeakedToken, reported: ReportedToken, outcome: Outco
 /**
  * Handles a verified leaked-token report. Each distinct reported string is
  * checked against the issuer's keys; one of our tokens is recorded in one
- * transaction: the `leaked-token` alert on the token's client resource
- * opened or grown (severity high) with its `abuse.alert`, and, unless the
+ * transaction: the `leaked-token` alert on the token's client resource and
+ * ISV opened or grown (severity high; the alert store keys it by the ISV
+ * too, since a resource can be a client of several ISVs and another ISV's
+ * leak must never grow this one's alert) with its `abuse.alert`, and, unless the
  * token has expired, an `access.revocation` of its `jti`, claimed once per
  * `jti` in the inbox so a repeated report never revokes twice, and the
  * client's case opened or joined. Anything

@@ -11,10 +11,10 @@ describe(ClientRateRule.name, () => {
   const resource = aResourceId();
 
   /** `count` uses of the resource spread over `minute`. */
-  function minuteOf(rule: ClientRateRule, minute: number, count: number): Finding[] {
+  function minuteOf(rule: ClientRateRule, minute: number, count: number, isvId = 'isv-a'): Finding[] {
     const findings: Finding[] = [];
     for (let i = 0; i < count; i += 1) {
-      const event = anEnvelope(LatUsedV1, { resourceId: i % 2 ? resource : resource.toUpperCase(), isvId: 'isv-a' }, at(minute * MIN + i * 10));
+      const event = anEnvelope(LatUsedV1, { resourceId: i % 2 ? resource : resource.toUpperCase(), isvId }, at(minute * MIN + i * 10));
       findings.push(...rule.consider(event));
     }
     return findings;
@@ -33,9 +33,22 @@ describe(ClientRateRule.name, () => {
       subject: { kind: 'resource', id: resource },
       isvId: 'isv-a',
       resourceId: resource,
-      explanation: `Resource ${resource} served 101 in the current minute against a baseline of 10.0/min (3 min observed; thresholds > 10× baseline and > 100/min).`,
+      explanation: `Resource ${resource} of ISV isv-a served 101 in the current minute against a baseline of 10.0/min (3 min observed; thresholds > 10× baseline and > 100/min).`,
     });
     expect(findings[0]?.evidenceEventIds).toHaveLength(100);
+  });
+
+  it('keeps a baseline per ISV on a client resource shared by two ISVs: one ISV’s burst is neither hidden by nor blamed on the other', () => {
+    const rule = new ClientRateRule(config, 100);
+    for (let m = 0; m < 3; m += 1) {
+      expect(minuteOf(rule, m, 10, 'isv-a')).toEqual([]);
+      expect(minuteOf(rule, m, 10, 'isv-b')).toEqual([]);
+    }
+    // B's burst crosses B's own baseline; A's quiet minute stays quiet and A is never named.
+    expect(minuteOf(rule, 3, 10, 'isv-a')).toEqual([]);
+    const findings = minuteOf(rule, 3, 150, 'isv-b');
+    expect(findings.map((f) => f.isvId)).toEqual(['isv-b']);
+    expect(findings[0]?.explanation).toContain('of ISV isv-b served 101 in the current minute against a baseline of 10.0/min');
   });
 
   it('stays quiet at exactly the floor', () => {

@@ -1,15 +1,18 @@
 import { canonicalResourceId, LatUsedV1, type EventEnvelope } from '@latchkey/contracts';
 import type { Finding, Rule } from './rule';
-import { dataOf, eventTimeMs, findingAt } from './rule-support';
+import { clientKey, dataOf, eventTimeMs, findingAt, ofIsv } from './rule-support';
 import { describeRate, isFarAboveBaseline } from './rate-check';
 import type { RateRuleConfig } from './rules.config';
 import { KeyedWindows } from './window/keyed-windows';
 import { RateBaseline } from './window/rate-baseline';
 
 /**
- * A client resource serving tokens far faster than its own history: a
- * token or key in other hands, or a runaway client. Uses are keyed by
- * resource on the stream, so one resource's minutes arrive in order.
+ * An ISV's client serving tokens far faster than its own history: a token
+ * or key in other hands, or a runaway client. The baseline is per client
+ * resource and ISV (the use verified the token, so its ISV is the issuer's):
+ * one resource can be a client of several ISVs, whose traffic and alerts
+ * stay apart. Uses are keyed by resource on the stream, so one resource's
+ * minutes arrive in order.
  */
 export class ClientRateRule implements Rule {
   static readonly ID = 'client-rate';
@@ -36,7 +39,11 @@ export class ClientRateRule implements Rule {
     }
     const resourceId = canonicalResourceId(data.resourceId);
     const time = eventTimeMs(event);
-    const baseline = this.baselines.get(resourceId, time, () => new RateBaseline(this.config.alpha, this.config.forgetAfterMs));
+    const baseline = this.baselines.get(
+      clientKey(data.isvId, resourceId),
+      time,
+      () => new RateBaseline(this.config.alpha, this.config.forgetAfterMs),
+    );
     const reading = baseline.add(time, event.id);
     if (reading === undefined || !isFarAboveBaseline(reading, this.config)) {
       return [];
@@ -51,7 +58,7 @@ export class ClientRateRule implements Rule {
         isvId: data.isvId,
         resourceId,
         evidenceEventIds: reading.evidenceEventIds,
-        explanation: `Resource ${resourceId} served ${describeRate(reading, this.config)}.`,
+        explanation: `Resource ${resourceId}${ofIsv(data.isvId)} served ${describeRate(reading, this.config)}.`,
       }),
     ];
   }

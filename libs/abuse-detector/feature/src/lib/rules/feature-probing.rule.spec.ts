@@ -14,10 +14,11 @@ describe(FeatureProbingRule.name, () => {
     expect([probe(0), probe(1000)].flatMap((e) => rule.consider(e, contextKnowing()))).toEqual([]);
   });
 
-  it('raises medium when the refusals per client resource reach the threshold within the window', () => {
+  it('raises medium when the refusals per client resource and ISV reach the threshold within the window', () => {
     const rule = new FeatureProbingRule(config, 100);
-    const events = [probe(0), probe(20_000, { resourceId: resource.toUpperCase() }), probe(59_999, { jti: 'j-1' })];
-    const findings = events.flatMap((e) => rule.consider(e, contextKnowing({ 'j-1': { isvId: 'isv-a', resourceId: resource } })));
+    const events = [probe(0, { jti: 'j-1' }), probe(20_000, { jti: 'j-1', resourceId: resource.toUpperCase() }), probe(59_999, { jti: 'j-2' })];
+    const context = contextKnowing({ 'j-1': { isvId: 'isv-a', resourceId: resource }, 'j-2': { isvId: 'isv-a', resourceId: resource } });
+    const findings = events.flatMap((e) => rule.consider(e, context));
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       ruleId: 'feature-probing',
@@ -26,8 +27,26 @@ describe(FeatureProbingRule.name, () => {
       isvId: 'isv-a',
       resourceId: resource,
       evidenceEventIds: events.map((e) => e.id),
-      explanation: `Resource ${resource} had 3 refusals for features its tokens lack within 1 min (threshold 3); the latest asked for Face.Verification on face.verify.`,
+      explanation: `Resource ${resource} of ISV isv-a had 3 refusals for features its tokens lack within 1 min (threshold 3); the latest asked for Face.Verification on face.verify.`,
     });
+  });
+
+  it('counts the tokens of two ISVs sharing one client resource apart, and names only the ISV whose refusals crossed', () => {
+    const rule = new FeatureProbingRule(config, 100);
+    const context = contextKnowing({ 'j-a': { isvId: 'isv-a', resourceId: resource }, 'j-b': { isvId: 'isv-b', resourceId: resource } });
+    const ofA = [probe(0, { jti: 'j-a' }), probe(2, { jti: 'j-a' }), probe(4, { jti: 'j-a' })];
+    const ofB = [probe(1, { jti: 'j-b' }), probe(3, { jti: 'j-b' })];
+    // Interleaved: five refusals on the resource within the window, but only A's three cross the threshold.
+    const findings = [ofA[0], ofB[0], ofA[1], ofB[1], ofA[2]].flatMap((e) => (e ? rule.consider(e, context) : []));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ isvId: 'isv-a', evidenceEventIds: ofA.map((e) => e.id) });
+  });
+
+  it('counts refusals of tokens the detector never saw issued apart from any ISV’s', () => {
+    const rule = new FeatureProbingRule(config, 100);
+    const context = contextKnowing({ 'j-a': { isvId: 'isv-a', resourceId: resource } });
+    const findings = [probe(0), probe(1), probe(2, { jti: 'j-a' })].flatMap((e) => rule.consider(e, context));
+    expect(findings).toEqual([]);
   });
 
   it('does not add up refusals further apart than the window', () => {

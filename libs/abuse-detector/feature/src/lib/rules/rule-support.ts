@@ -27,3 +27,19 @@ export function findingAt(event: EventEnvelope, finding: Omit<Finding, 'observed
 export function describeWindow(ms: number): string {
   return ms % 60_000 === 0 ? `${ms / 60_000} min` : `${ms / 1000} s`;
 }
+
+/**
+ * The window key of one ISV's client: the ISV (empty when unknown) and the
+ * canonical client resource. One resource can be a client of several ISVs,
+ * so a rule about a client counts each ISV's tokens apart; counting them
+ * together would fire on one ISV's traffic and name whichever ISV the
+ * crossing event happened to carry. NUL cannot occur in either id.
+ */
+export function clientKey(isvId: string | null, resourceId: string): string {
+  return `${isvId ?? ''}\u0000${resourceId}`;
+}
+
+/** " of ISV <id>" for an explanation, or "" when the ISV is unknown. */
+export function ofIsv(isvId: string | null): string {
+  return isvId === null ? '' : ` of ISV ${isvId}`;
+}

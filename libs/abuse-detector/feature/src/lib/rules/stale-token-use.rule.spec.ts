@@ -27,6 +27,21 @@ describe(StaleTokenUseRule.name, () => {
     });
   });
 
+  it('counts the stale tokens of two ISVs sharing one client resource apart, and names the ISV whose tokens crossed', () => {
+    const rule = new StaleTokenUseRule(config, 100);
+    const context = contextKnowing({ 'j-a': { isvId: 'isv-a', resourceId: resource }, 'j-b': { isvId: 'isv-b', resourceId: resource } });
+    const ofA = [0, 2, 4, 6].map((i) => refusal(i, { jti: 'j-a', reason: 'LAT.EXPIRED' }));
+    const ofB = [1, 3, 5].map((i) => refusal(i, { jti: 'j-b', reason: 'LAT.EXPIRED' }));
+    const interleaved = [ofA[0], ofB[0], ofA[1], ofB[1], ofA[2], ofB[2], ofA[3]].flatMap((e) => (e ? [e] : []));
+    const findings = interleaved.flatMap((e) => [...rule.consider(e, context)]);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({
+      isvId: 'isv-a',
+      evidenceEventIds: ofA.map((e) => e.id),
+      explanation: `Resource ${resource} of ISV isv-a presented 4 expired or revoked tokens within 5 min (threshold 4).`,
+    });
+  });
+
   it('stays quiet one below the threshold and across windows', () => {
     const rule = new StaleTokenUseRule(config, 100);
     expect(

@@ -1,13 +1,15 @@
 import { canonicalResourceId, LatRejectedV1, type EventEnvelope } from '@latchkey/contracts';
 import type { Finding, Rule, RuleContext } from './rule';
-import { dataOf, describeWindow, eventTimeMs, findingAt } from './rule-support';
+import { clientKey, dataOf, describeWindow, eventTimeMs, findingAt, ofIsv } from './rule-support';
 import type { RulesConfig } from './rules.config';
 import { BurstCounter } from './window/burst-counter';
 
 /**
  * Tokens presented after they expired or were revoked. A few expired
  * presentations are ordinary (a client refreshing late), so per client
- * resource it takes a burst and is `medium`; one revoked token presented
+ * (presenting resource and the token's ISV, from our issuance record: one
+ * resource can be a client of several ISVs, each counted and alerted
+ * apart) it takes a burst and is `medium`; one revoked token presented
  * again and again means its holder ignores the revocation (or it was
  * stolen before it), so per `jti` it is `high`. Both reasons are decided
  * after the signature verified, so the `jti` is one we issued.
@@ -42,7 +44,8 @@ export class StaleTokenUseRule implements Rule {
     const findings: Finding[] = [];
     if (data.resourceId !== null) {
       const resourceId = canonicalResourceId(data.resourceId);
-      const burst = this.perResource.observe(resourceId, time, event.id);
+      const isvId = issued?.isvId ?? null;
+      const burst = this.perResource.observe(clientKey(isvId, resourceId), time, event.id);
       if (burst !== undefined) {
         const { windowMs, threshold } = this.config.perResource;
         findings.push(
@@ -50,11 +53,11 @@ export class StaleTokenUseRule implements Rule {
             ruleId: this.id,
             severity: 'medium',
             subject: { kind: 'resource', id: resourceId },
-            isvId: issued?.isvId ?? null,
+            isvId,
             resourceId,
             evidenceEventIds: burst.evidenceEventIds,
             explanation:
-              `Resource ${resourceId} presented ${burst.count} expired or revoked tokens within ` +
+              `Resource ${resourceId}${ofIsv(isvId)} presented ${burst.count} expired or revoked tokens within ` +
               `${describeWindow(windowMs)} (threshold ${threshold}).`,
           }),
         );

@@ -211,7 +211,15 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
       if (field === 'event') name = value;
       else if (field === 'data') data.push(value);
     });
-    if (name !== 'alert' || data.length === 0) return;
+    if (name === 'end') {
+      // The server ended the stream and says why (the credential expired or was revoked, the permission was removed, ...).
+      try {
+        return String(JSON.parse(data.join('\n')).reason || 'ended');
+      } catch (e) {
+        return 'ended';
+      }
+    }
+    if (name !== 'alert' || data.length === 0) return undefined;
     try {
       upsert(JSON.parse(data.join('\n')));
       $('alerts').setAttribute('data-last-event', String(Date.now()));
@@ -220,7 +228,16 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
     } catch (e) {
       // A malformed event is dropped; the next change of that alert brings it again.
     }
+    return undefined;
   }
+
+  // What a stream that ended (or was refused) leads to: a credential that no longer works asks for a new one, a missing
+  // permission stops reconnecting (it would be refused every time); anything else reconnects.
+  var STREAM_SIGN_OUT = {
+    'credential-expired': 'The operator token expired; enter a new one.',
+    'credential-revoked': 'The operator token was revoked; enter a new one.',
+    'credential-invalid': 'The operator key or token is no longer accepted.',
+  };
 
   // EventSource cannot send an Authorization header, so the stream is read with fetch and a reader.
   function streamAlerts(generation) {
@@ -238,17 +255,19 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
           signOut('The operator key was refused.');
           return undefined;
         }
+        if (response.status === 403) return 'permission-missing';
         if (!response.ok || !response.body) throw new Error('the stream answered ' + response.status);
         setConnection('live');
         var reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         var buffer = '';
+        var endReason;
         function pump() {
           return reader.read().then(function (chunk) {
-            if (chunk.done) return undefined;
+            if (chunk.done) return endReason;
             buffer = (buffer + chunk.value).replace(/\r\n?/g, '\n');
             var end = buffer.indexOf('\n\n');
             while (end >= 0) {
-              handleEventBlock(buffer.slice(0, end));
+              endReason = handleEventBlock(buffer.slice(0, end)) || endReason;
               buffer = buffer.slice(end + 2);
               end = buffer.indexOf('\n\n');
             }
@@ -260,8 +279,17 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
       .catch(function () {
         // Aborted on sign-out, or the connection dropped: reconnect below if still signed in.
       })
-      .then(function () {
+      .then(function (endReason) {
         if (generation !== state.generation || !state.key) return;
+        if (endReason && STREAM_SIGN_OUT[endReason]) {
+          signOut(STREAM_SIGN_OUT[endReason]);
+          return;
+        }
+        if (endReason === 'permission-missing') {
+          setConnection('offline');
+          toast('The live alerts need the permission abuse.alerts:read, which this operator does not have (any more).', 'error');
+          return;
+        }
         setConnection('reconnecting');
         setTimeout(function () {
           streamAlerts(generation);

@@ -1,0 +1,2 @@
+DROP INDEX "abuse_detector"."alerts_one_open_per_rule_subject";--> statement-breakpoint
+CREATE UNIQUE INDEX "alerts_one_open_per_rule_subject_isv" ON "abuse_detector"."alerts" USING btree ("rule_id","subject_kind","subject_id",coalesce("isv_id", '')) WHERE status = 'open';
