@@ -43,6 +43,15 @@ describe(LatchkeyExceptionFilter.name, () => {
       expect(response.body).not.toContain('route-xyz');
     });
 
+    it('answers a wrong method on a path that exists with 405 and Allow, not 404', async () => {
+      const response = await handle.app.inject({ method: 'PUT', url: '/demo/echo?x=1' });
+      expect(response.statusCode).toBe(405);
+      expect(response.headers['allow']).toBe('POST');
+      expect(response.json()).toEqual({ error: { code: 'MethodNotAllowed', message: 'The method is not allowed for this resource.' } });
+      expect(response.headers['x-ms-error-code']).toBe('MethodNotAllowed');
+      expect((await handle.app.inject({ method: 'DELETE', url: '/demo/ok' })).headers['allow']).toBe('GET, HEAD');
+    });
+
     it('answers malformed JSON with 400 BadArgument "JSON parsing error."', async () => {
       const response = await post('/demo/echo', '{"expiredTime": ');
       expect(response.statusCode).toBe(400);

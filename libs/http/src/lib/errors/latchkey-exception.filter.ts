@@ -2,6 +2,7 @@ import { Catch, Injectable, type ArgumentsHost, type ExceptionFilter } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { throwError, type Observable } from 'rxjs';
+import { allowedMethodsOf } from './allowed-methods';
 import { ErrorMappingRegistry } from './error-mapping.registry';
 import { classifyError, renderWireError, type ClassifiedError } from './wire-error';
 import { wireFamilyOf } from './wire-format.decorator';
@@ -30,6 +31,13 @@ export class LatchkeyExceptionFilter implements ExceptionFilter {
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
 
+    const allowed = allowedMethodsOf(request);
+    if (allowed.length > 0) {
+      // The path has routes, for other methods: 405 and what they are, not "not found".
+      void reply.header('allow', allowed.join(', '));
+      sendWireError(request, reply, { kind: 'generic', code: 'HTTP.METHOD_NOT_ALLOWED' });
+      return;
+    }
     const classified = classifyError(exception, (code) => this.mappings.lookup(code));
     if (classified.kind === 'unmapped') {
       this.logger.error({ err: exception, code: classified.code }, 'error code has no wire mapping; answered 500');
