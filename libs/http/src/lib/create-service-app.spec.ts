@@ -133,6 +133,12 @@ describe(createServiceApp.name, () => {
     expect(answers[0]?.headers['x-request-id']).not.toBe(answers[1]?.headers['x-request-id']);
   });
 
+  it('tells browsers never to sniff an answer into another type, refusals included (nosniff)', async () => {
+    for (const url of ['/demo/ok', '/no/such/route', '/demo/crash']) {
+      expect((await handle.app.inject({ method: 'GET', url })).headers['x-content-type-options']).toBe('nosniff');
+    }
+  });
+
   it('does not log probe requests', async () => {
     const before = log.lines.length;
     await handle.app.inject({ method: 'GET', url: '/healthz' });

@@ -166,11 +166,13 @@ function sheddingPolicyOf(app: NestFastifyApplication): LoadSheddingPolicy | und
  * when tracing runs, its trace (`traceresponse`, W3C Trace Context level 2:
  * the server span as `00-<trace id>-<span id>-<flags>`): what a caller quotes
  * to an SRE, who finds the log line and the trace from it (docs/OPERATIONS.md).
- * Set when the request arrives, so refusals and errors carry them too.
+ * Set when the request arrives, so refusals and errors carry them too. And
+ * `X-Content-Type-Options: nosniff` on every answer: a JSON error that
+ * repeats a caller's text is never sniffed into HTML by a browser.
  */
 function exposeRequestIdentity(adapter: FastifyAdapter): void {
   adapter.getInstance().addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.header('x-request-id', request.id).header('x-content-type-options', 'nosniff');
     const traceparent = currentTraceparent();
     if (traceparent !== undefined) void reply.header('traceresponse', traceparent);
     done();
