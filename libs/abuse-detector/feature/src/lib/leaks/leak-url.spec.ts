@@ -19,6 +19,15 @@ describe(describeUrl.name, () => {
     ['with its dots percent-encoded', (t: string) => `https://gist.example/${t.replaceAll('.', '%2E')}`],
     ['fully percent-encoded twice', (t: string) => `https://gist.example/${encodeURIComponent(encodeURIComponent(t).replaceAll('.', '%2E'))}`],
     ['beside a malformed escape', (t: string) => `https://gist.example/%E0%A4%A/${t.replaceAll('.', '%2e')}`],
+    // A stray % or a Latin-1 escape once left the whole URL undecoded, and an encoded token whole.
+    [
+      'with one character encoded, beside a stray %',
+      (t: string) => `https://github.com/x/y/blob/main/100%-done.txt?a=%${t.charCodeAt(0).toString(16)}${t.slice(1)}`,
+    ],
+    [
+      'fully encoded, beside a Latin-1 escape',
+      (t: string) => `https://gist.example/caf%E9.txt?t=${[...t].map((c) => `%${c.charCodeAt(0).toString(16)}`).join('')}`,
+    ],
   ])('never carries the reported token %s', async (_how, spell) => {
     const token = await aToken();
     const described = describeUrl(spell(token), token);

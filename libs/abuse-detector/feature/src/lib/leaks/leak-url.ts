@@ -15,15 +15,21 @@ export function describeUrl(url: string, token: string): string {
   return printable.length > 1000 ? `${printable.slice(0, 1000)}…` : printable;
 }
 
-/** `url` percent-decoded, repeatedly (a twice-encoded token is still a token), or as given where it does not decode. */
+/** A run of `%XX` escapes: decoded as one, so a multi-byte UTF-8 character survives. */
+const ESCAPES = /(?:%[0-9A-Fa-f]{2})+/g;
+const HAS_ESCAPE = /%[0-9A-Fa-f]{2}/;
+
+/**
+ * `url` percent-decoded escape by escape, three times over (a twice-encoded
+ * token is still a token). Never all or nothing: `decodeURIComponent` throws
+ * on one stray `%` or a Latin-1 `%E9` anywhere, and a URL left undecoded
+ * because of it would keep an encoded token whole. Bytes that are not UTF-8
+ * become U+FFFD, shown as `?` like any other unprintable character.
+ */
 function decodedUrl(url: string): string {
   let text = url;
-  for (let round = 0; round < 3 && text.includes('%'); round++) {
-    try {
-      text = decodeURIComponent(text);
-    } catch {
-      return text;
-    }
+  for (let round = 0; round < 3 && HAS_ESCAPE.test(text); round++) {
+    text = text.replace(ESCAPES, (run) => Buffer.from(run.replaceAll('%', ''), 'hex').toString('utf8'));
   }
   return text;
 }
