@@ -33,3 +33,4 @@ export * from './lib/claims/isv-cases-token.claims';
 // Event contracts, ALL_EVENTS and the registry.
 export * from './lib/events';
 export * from './lib/rbac/admin-permissions';
+export * from './lib/rbac/permission-id';

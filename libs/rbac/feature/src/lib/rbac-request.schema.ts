@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInputIssue, freeText, Guid, Identifier } from '@latchkey/contracts';
+import { describeInputIssue, freeText, Guid, Identifier, PermissionId as SharedPermissionId } from '@latchkey/contracts';
 import { RbacAdminError } from './admin/rbac-admin.errors';
 
 /**
@@ -8,14 +8,8 @@ import { RbacAdminError } from './admin/rbac-admin.errors';
  * cannot silently widen an assignment to every tenant.
  */
 
-/**
- * A permission: `resource:action`, e.g. `reports:read` (Casbin object `reports`, action `read`);
- * at most 127 characters, so it fits an `rbac.changed` id. Lower case only, like role ids: permissions are
- * compared exactly, so `Reports:Read` beside `reports:read` would be a second permission that looks like the first.
- */
-export const PermissionId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,62}:[a-z0-9][a-z0-9._-]{0,62}$/, {
-  message: 'resource:action: lower-case letters, digits, . _ -',
-});
+/** A permission id (the shared rule in contracts: `resource:action`, lower case). */
+export const PermissionId = SharedPermissionId;
 
 /** A role id: lower case letters, digits, `.`, `_`, `-`, e.g. `report-reader`. */
 export const RoleId = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, { message: 'lower-case letters, digits, . _ -' });

@@ -71,6 +71,14 @@ describe(parseAdminInput.name, () => {
     expect(refused.message).not.toContain('secret.scope');
   });
 
+  it.each(['Audit.events:read', 'TestApi:Read'])(
+    'refuses a permission in upper case (%s): RBAC compares exactly, so it would grant nothing',
+    (permission) => {
+      const refused = refusal(() => parseAdminInput(CreateApplicationBody, { ...minimal, scopes: { 'testapi.read': [permission] } }, 'body'));
+      expect(refused.code).toBe('EXCHANGE.ADMIN_REQUEST_INVALID');
+    },
+  );
+
   it('never echoes a value, even one pasted into the wrong field', () => {
     const secret = `lk_app_${randomUUID()}`;
     for (const body of [

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeInputIssue, freeText, Guid } from '@latchkey/contracts';
+import { describeInputIssue, freeText, Guid, PermissionId } from '@latchkey/contracts';
 import { APP_ONLY_POLICIES, PROVISIONING_MODES, TOKEN_LIFETIME_SECONDS } from '@latchkey/exchange/data-access';
 import { ExchangeAdminError } from './exchange-admin.errors';
 
@@ -15,8 +15,8 @@ export const ClientIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}
 /** An OAuth scope name (RFC 6749 §3.3 characters), starting with a letter or digit, e.g. `testapi.read` or `api://latchkey/testapi.read`. */
 export const ScopeName = z.string().regex(/^[A-Za-z0-9][\x21\x23-\x5b\x5d-\x7e]{0,199}$/);
 
-/** A permission a scope grants: `resource:action`, e.g. `testapi:read`. */
-export const Permission = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'resource:action' });
+/** A permission a scope grants: `resource:action`, e.g. `testapi:read`, lower case: the rbac service's own rule (contracts). */
+export const Permission = PermissionId;
 
 const MAX_SCOPES = 100;
 const MAX_LISTED = 100;
