@@ -64,7 +64,7 @@ export interface IssuedToken {
 
 /** A client the platform revoked: who lifts it (the platform operator, docs/ABUSE.md `POST /admin/v1/reinstatements`), not the ISV's unblock. */
 export const CLIENT_REVOKED_MESSAGE =
-  'The platform revoked issuing tokens for this client resource (abuse detection); unblocking does not lift it. Only the platform operator can reinstate it: see your abuse cases.';
+  'The platform revoked issuing tokens for this client resource (abuse detection or a platform operator); unblocking does not lift it. Only the platform operator can reinstate it: see your abuse cases.';
 
 /** The query parameters issueLimitedAccessToken takes. */
 export const ISSUE_QUERY_PARAMETERS = ['expiredTime', 'dryRun'] as const;

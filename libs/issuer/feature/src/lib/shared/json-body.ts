@@ -16,5 +16,5 @@ const JSON_MEDIA_TYPE = 'application/json';
 export function assertJsonBody(contentType: string | undefined): void {
   if (contentType === undefined) return;
   const mediaType = contentType.split(';')[0]?.trim().toLowerCase();
-  if (mediaType !== JSON_MEDIA_TYPE) throw new LatchkeyError('HTTP.UNSUPPORTED_MEDIA_TYPE', `Send the body as ${JSON_MEDIA_TYPE}.`);
+  if (mediaType !== JSON_MEDIA_TYPE) throw new LatchkeyError('HTTP.UNSUPPORTED_MEDIA_TYPE', 'Invalid Media Type.');
 }
