@@ -71,6 +71,14 @@ describe('case request schemas', () => {
       expect(refusal(() => parseCaseInput(WebhookBody, { url }, 'body'))).toMatchObject(refused);
     });
 
+    it.each([
+      ['an upper-case scheme and host', 'HTTPS://ISV.EXAMPLE/Hooks', 'https://isv.example/Hooks'],
+      ['a scheme without slashes', 'https:isv.example/hook', 'https://isv.example/hook'],
+      ['the default port', 'https://isv.example:443/hook', 'https://isv.example/hook'],
+    ])('stores %s as the parser reads it', (_case, url, stored) => {
+      expect(parseCaseInput(WebhookBody, { url }, 'body')).toEqual({ url: stored });
+    });
+
     it('accepts exactly 2048 characters', () => {
       const url = `https://isv.example/${'a'.repeat(2048 - 'https://isv.example/'.length)}`;
       expect(url).toHaveLength(2048);

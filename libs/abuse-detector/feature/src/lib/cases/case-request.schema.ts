@@ -36,6 +36,9 @@ export const IsvAnswerBody = z.strictObject({ note: OperatorNote });
  * http to one) only when LATCHKEY_ABUSE_WEBHOOK_ALLOW_PRIVATE_NETWORKS;
  * no credentials, no fragment. A host name is not resolved here (what it
  * resolves to can change): the dispatcher checks it at every delivery.
+ * Stored as the WHATWG parser serialises it (`new URL(url).href`): the one
+ * reading the rules checked, so no other parser reading the stored value
+ * (the console, an ISV's tooling) can see another host in `HTTPS://a\@b/`.
  */
 export function webhookBody(policy: WebhookDestinationPolicy) {
   return z.strictObject({
@@ -45,7 +48,8 @@ export function webhookBody(policy: WebhookDestinationPolicy) {
       .superRefine((text, context) => {
         const problem = webhookUrlProblem(text, policy);
         if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
-      }),
+      })
+      .transform((text) => new URL(text).href),
   });
 }
 
