@@ -7,8 +7,31 @@
  *
  * Kubernetes: the same values go into the latchkey-secrets Secret
  * (docs/DEPLOY.md, "Secrets"); `--format json` prints them as one object.
+ *
+ * One service's key towards the rbac service, derived from the secret in
+ * LATCHKEY_RBAC_SERVICE_KEY_SECRET (docs/RBAC.md "Service keys"):
+ *
+ *   LATCHKEY_RBAC_SERVICE_KEY_SECRET=… node deploy/compose/generate-env.js --service-key issuer
  */
-const { generateKeyPairSync, randomBytes } = require('node:crypto');
+const { createHmac, generateKeyPairSync, randomBytes } = require('node:crypto');
+
+/** The services that ask the rbac service for decisions, each with its own key (the rbac service decides in-process). */
+const GUARDED_SERVICES = ['issuer', 'face-api', 'exchange', 'audit', 'abuse-detector', 'testapi'];
+
+/**
+ * A service's key: `lk_svc_<service>_<base64url HMAC-SHA256(secret, label + service)>`, the same derivation as
+ * libs/access-guards/src/lib/rbac/service-key.ts (the rbac service recomputes it to verify).
+ */
+function serviceKey(secretBase64, service) {
+  const secret = Buffer.from(secretBase64, 'base64');
+  if (secret.length < 32) throw new Error('LATCHKEY_RBAC_SERVICE_KEY_SECRET must be base64 of at least 32 bytes');
+  if (!/^[a-z][a-z0-9-]{0,62}$/.test(service)) throw new Error(`"${service}" is not a service name`);
+  const mac = createHmac('sha256', secret).update(`latchkey/rbac-service-key/v1:${service}`, 'utf8').digest('base64url');
+  return `lk_svc_${service}_${mac}`;
+}
+
+/** `face-api` → `LATCHKEY_FACE_API_RBAC_KEY`. */
+const serviceKeyVariable = (service) => `LATCHKEY_${service.toUpperCase().replace(/-/g, '_')}_RBAC_KEY`;
 
 /** Base64 of 32 random bytes: the issuer's key-encryption key and digest secret. */
 const key32 = () => randomBytes(32).toString('base64');
@@ -18,6 +41,7 @@ const operatorKey = () => randomBytes(32).toString('base64url');
 const privateJwk = (type, options) => JSON.stringify(generateKeyPairSync(type, options).privateKey.export({ format: 'jwk' }));
 
 function secrets() {
+  const serviceKeySecret = key32();
   return {
     POSTGRES_PASSWORD: randomBytes(24).toString('base64url'),
     LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY: key32(),
@@ -27,6 +51,9 @@ function secrets() {
     LATCHKEY_EXCHANGE_SIGNING_KEY: privateJwk('ec', { namedCurve: 'P-256' }),
     LATCHKEY_EXCHANGE_OPERATOR_KEY: operatorKey(),
     LATCHKEY_RBAC_OPERATOR_KEY: operatorKey(),
+    LATCHKEY_RBAC_SERVICE_KEY_SECRET: serviceKeySecret,
+    // Each service gets only its own key; the secret stays with the rbac service.
+    ...Object.fromEntries(GUARDED_SERVICES.map((service) => [serviceKeyVariable(service), serviceKey(serviceKeySecret, service)])),
     LATCHKEY_AUDIT_SIGNING_KEY: privateJwk('ed25519'),
     LATCHKEY_AUDIT_OPERATOR_KEY: operatorKey(),
     LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY: operatorKey(),
@@ -34,6 +61,13 @@ function secrets() {
 }
 
 function main(argv) {
+  if (argv.includes('--service-key')) {
+    // The secret from the environment, not the command line (which other users of the machine can read).
+    const secret = process.env.LATCHKEY_RBAC_SERVICE_KEY_SECRET;
+    if (!secret) throw new Error('set LATCHKEY_RBAC_SERVICE_KEY_SECRET to the rbac service’s secret');
+    process.stdout.write(`${serviceKey(secret, argv[argv.indexOf('--service-key') + 1] ?? '')}\n`);
+    return;
+  }
   const values = secrets();
   if (argv.includes('--format') && argv[argv.indexOf('--format') + 1] === 'json') {
     process.stdout.write(`${JSON.stringify(values, null, 2)}\n`);
@@ -47,4 +81,4 @@ function main(argv) {
 
 if (require.main === module) main(process.argv.slice(2));
 
-module.exports = { secrets };
+module.exports = { secrets, serviceKey, GUARDED_SERVICES };

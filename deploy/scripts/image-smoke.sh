@@ -72,19 +72,20 @@ common_env=(
   -e "LATCHKEY_RESOURCE_SERVER_URL=$(url face-api)" -e "LATCHKEY_EXCHANGE_URL=$(url exchange)"
   -e "LATCHKEY_EXCHANGE_UPSTREAMS={\"testapi\": {\"url\": \"$(url testapi)\", \"audience\": \"api://latchkey-testapi\", \"scopes\": [\"testapi.read\", \"testapi.write\"]}}"
   -e "LATCHKEY_RBAC_EXCHANGE_ISSUER=$(url exchange)" -e "LATCHKEY_RBAC_EXCHANGE_JWKS_URL=$(url exchange)/.well-known/jwks.json"
-  -e "LATCHKEY_RBAC_DECISION_URL=$(url rbac)/rbac/v1/decisions" -e "LATCHKEY_RBAC_DECISION_KEY=$(secret LATCHKEY_RBAC_OPERATOR_KEY)"
+  -e "LATCHKEY_RBAC_DECISION_URL=$(url rbac)/rbac/v1/decisions"
   -e "LATCHKEY_AUDIT_URL=$(url audit)" -e "LATCHKEY_AUDIT_FEED_ISSUER=$(url issuer)" -e "LATCHKEY_AUDIT_FEED_JWKS_URL=$(url issuer)/.well-known/jwks.json"
   -e "LATCHKEY_ABUSE_ISSUER=$(url issuer)" -e "LATCHKEY_ABUSE_ISSUER_JWKS_URL=$(url issuer)/.well-known/jwks.json"
 )
-# The Secret's keys each service's manifest takes (deploy/k8s/base/<service>.yaml).
+# The Secret's keys each service's manifest takes (deploy/k8s/base/<service>.yaml): each service its own key
+# towards the rbac service (LATCHKEY_<SERVICE>_RBAC_KEY), the rbac service the secret they are derived from.
 declare -A OWN_SECRETS=(
-  [issuer]='LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY LATCHKEY_ISSUER_KEY_DIGEST_SECRET LATCHKEY_ISSUER_OPERATOR_KEY'
-  [face-api]='LATCHKEY_FACE_API_OPERATOR_KEY'
-  [exchange]='LATCHKEY_EXCHANGE_SIGNING_KEY LATCHKEY_EXCHANGE_OPERATOR_KEY'
-  [rbac]='LATCHKEY_RBAC_OPERATOR_KEY'
-  [audit]='LATCHKEY_AUDIT_SIGNING_KEY LATCHKEY_AUDIT_OPERATOR_KEY'
-  [abuse-detector]='LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY'
-  [testapi]=''
+  [issuer]='LATCHKEY_ISSUER_KEY_ENCRYPTION_KEY LATCHKEY_ISSUER_KEY_DIGEST_SECRET LATCHKEY_ISSUER_OPERATOR_KEY LATCHKEY_ISSUER_RBAC_KEY'
+  [face-api]='LATCHKEY_FACE_API_OPERATOR_KEY LATCHKEY_FACE_API_RBAC_KEY'
+  [exchange]='LATCHKEY_EXCHANGE_SIGNING_KEY LATCHKEY_EXCHANGE_OPERATOR_KEY LATCHKEY_EXCHANGE_RBAC_KEY'
+  [rbac]='LATCHKEY_RBAC_OPERATOR_KEY LATCHKEY_RBAC_SERVICE_KEY_SECRET'
+  [audit]='LATCHKEY_AUDIT_SIGNING_KEY LATCHKEY_AUDIT_OPERATOR_KEY LATCHKEY_AUDIT_RBAC_KEY'
+  [abuse-detector]='LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY LATCHKEY_ABUSE_DETECTOR_RBAC_KEY'
+  [testapi]='LATCHKEY_TESTAPI_RBAC_KEY'
 )
 
 start_service() {

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AbuseDetectorModule } from '@latchkey/abuse-detector/feature';
+import { deriveServiceKey } from '@latchkey/access-guards';
 import { AccessRevocationV1, ADMIN_SCOPE, DEFAULT_ADMIN_AUDIENCE } from '@latchkey/contracts';
 import { innerErrorCode, startServiceUnderTest, useOwnKafka, type OwnKafka, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
@@ -10,7 +11,8 @@ import { generateSigningKey, KeyRing, signInternalAccessToken, type SigningKey }
 const run = randomUUID().slice(0, 8);
 const EXCHANGE = `https://exchange.stream-${run}.test`;
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-const DECISION_KEY = `decision-${randomBytes(24).toString('base64url')}`;
+/** The abuse detector's own key towards the rbac service (a stand-in decision API here). */
+const DECISION_KEY = deriveServiceKey(randomBytes(32), 'abuse-detector');
 const OPERATOR_KEY = `lk_op_${randomBytes(32).toString('base64url')}`;
 const PERMISSION = 'abuse.alerts:read';
 /** The stream re-checks every 5 s (STREAM_RECHECK_MS): a refusal ends it well within this. */
@@ -89,7 +91,7 @@ describeWithInfrastructure('abuse-detector alert stream: ends when the operatorâ
         LATCHKEY_RBAC_EXCHANGE_ISSUER: EXCHANGE,
         LATCHKEY_RBAC_EXCHANGE_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
         LATCHKEY_RBAC_DECISION_URL: await decisions.start(),
-        LATCHKEY_RBAC_DECISION_KEY: DECISION_KEY,
+        LATCHKEY_ABUSE_DETECTOR_RBAC_KEY: DECISION_KEY,
         LATCHKEY_RBAC_DECISION_CACHE_TTL_MS: '0',
       },
     });

@@ -12,10 +12,12 @@ import {
 } from '@latchkey/config';
 import { createServiceApp, handleShutdownSignals, waitUntilReady, type ServiceHandle } from '@latchkey/http';
 import { setServiceName } from '@latchkey/telemetry';
+import { decodeServiceKeySecret, embeddedServiceKeySecret } from '@latchkey/access-guards';
+import { rbacConfig } from '@latchkey/rbac/feature';
 import { seedDemo } from './demo-credentials';
 import { devIdentityProviderConfig } from './dev-identity-provider.config';
 import { DEV_IDP_NOTICE, startDevIdentityProvider, type DevIdentityProvider } from './dev-identity-provider';
-import { DEVELOPMENT_DEFAULTS, serviceAddresses, supplyUnsetVariables } from './supply-environment';
+import { DEVELOPMENT_DEFAULTS, serviceAddresses, serviceKeyVariables, supplyUnsetVariables } from './supply-environment';
 import { printWelcome } from './welcome';
 import { SERVICES } from './services';
 
@@ -69,6 +71,14 @@ export async function runStandalone(): Promise<void> {
       (name) => name === 'LATCHKEY_EXCHANGE_UPSTREAMS',
     );
     supplyUnsetVariables(DEVELOPMENT_DEFAULTS);
+    const serviceKeySecret = await standaloneServiceKeySecret(config);
+    if (serviceKeySecret !== undefined)
+      supplyUnsetVariables(
+        serviceKeyVariables(
+          serviceKeySecret,
+          SERVICES.map((s) => s.name),
+        ),
+      );
     if (devIdpConfig.LATCHKEY_STANDALONE_DEV_IDP) {
       devIdp = await startDevIdentityProvider({ port: devIdpConfig.LATCHKEY_STANDALONE_DEV_IDP_PORT, log: pino({ name: 'dev-idp' }, logStream) });
       keptVariables = [...keptVariables, ...supplyUnsetVariables(devIdp.exchangeEnvironment)];
@@ -91,4 +101,15 @@ export async function runStandalone(): Promise<void> {
     await shutdown().catch(() => undefined);
     process.exit(1);
   }
+}
+
+/**
+ * The rbac service's service-key secret as it will read it: configured, else embedded the file under
+ * `<data>/secrets` (created here first, so the services derive their keys from the same one); none on PostgreSQL
+ * without it (the services' guards then answer 503, as in a deployment).
+ */
+async function standaloneServiceKeySecret(platform: { readonly DATABASE_URL?: string | undefined; readonly LATCHKEY_DATA_DIR: string }) {
+  const configured = loadConfig(rbacConfig).LATCHKEY_RBAC_SERVICE_KEY_SECRET;
+  if (configured !== undefined) return decodeServiceKeySecret(configured);
+  return platform.DATABASE_URL ? undefined : (await embeddedServiceKeySecret(platform.LATCHKEY_DATA_DIR)).secret;
 }

@@ -1,3 +1,5 @@
+import { deriveServiceKey, serviceKeyVariable } from '@latchkey/access-guards';
+
 /**
  * Sets each variable that is unset (or empty, which configuration reads as unset) in the process environment,
  * and returns the names the user had set, which are kept. The in-process services read their config slices
@@ -52,4 +54,16 @@ export function serviceAddresses(
     ...(ports.testapi === 0 ? {} : { LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify(testapi) }),
     ...(ports.audit === 0 ? {} : { LATCHKEY_AUDIT_URL: `http://${reachable}:${ports.audit}` }),
   };
+}
+
+/**
+ * Each in-process service's own key towards the rbac service (`LATCHKEY_<SERVICE>_RBAC_KEY`, docs/RBAC.md "Service
+ * keys"), derived from the rbac service's secret like a deployment derives them: one process, but every service
+ * still presents its own key, scoped to the decision API and its own endpoint list. Not for the rbac service (it
+ * decides in-process).
+ */
+export function serviceKeyVariables(secret: Uint8Array, services: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    services.filter((service) => service !== 'rbac').map((service) => [serviceKeyVariable(service), deriveServiceKey(secret, service)]),
+  );
 }

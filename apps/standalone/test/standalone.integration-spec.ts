@@ -3,6 +3,7 @@ import { createPublicKey, verify, type JsonWebKey } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { decodeServiceKeySecret, deriveServiceKey } from '@latchkey/access-guards';
 import { eventually, scrapeMetrics } from '@latchkey/testing';
 import { operatorToken, readDemoCredentials } from '../src/operator-token';
 
@@ -378,7 +379,23 @@ describe('npm start (standalone, embedded defaults)', () => {
       expect((await call(assignment, token, 'DELETE')).status).toBe(204);
       await eventually(async () => (await call(`${issuer}/admin/v1/isvs`, token)).status === 403, { timeoutMs: 10000, what: 'role removal seen' });
       expect(await call(`${audit}/admin/v1/audit/events?limit=1`, token)).toMatchObject({ status: 403, code: 'PermissionMissing' });
+      // Each service's own key towards the rbac service (derived from the secret under .data/secrets) asks for
+      // decisions and registers its own endpoints, and opens nothing else: not the admin API, not another's list.
+      const serviceKeySecret = decodeServiceKeySecret((await readFile(join(dataDir, 'secrets', 'rbac-service-key-secret'), 'utf8')).trim());
+      const testapiKey = deriveServiceKey(serviceKeySecret, 'testapi');
+      expect(await call(assignment, testapiKey, 'PUT')).toMatchObject({ status: 401, code: 'OperatorCredentialInvalid' });
+      const asTestapi = (path: string, method: string, body: unknown) =>
+        fetch(`${rbac}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${testapiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      expect(
+        (await asTestapi('/rbac/v1/decisions', 'POST', { subject: { kind: 'person', id: operator.personId }, permission: 'testapi:read' })).status,
+      ).toBe(200);
+      expect((await asTestapi('/rbac/v1/endpoints/issuer', 'PUT', [])).status).toBe(403);
       const breakGlass = (await readFile(join(dataDir, 'secrets', 'rbac-operator-key'), 'utf8')).trim();
+      expect(breakGlass).not.toBe(testapiKey);
       expect((await call(assignment, breakGlass, 'PUT')).status).toBe(200);
       await eventually(async () => (await call(`${issuer}/admin/v1/isvs`, token)).status === 200, { timeoutMs: 10000, what: 'role restored' });
     } finally {

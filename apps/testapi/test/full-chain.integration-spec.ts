@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { DECISION_SOURCE, type DecisionSource } from '@latchkey/access-guards';
+import { DECISION_SOURCE, deriveServiceKey, type DecisionSource } from '@latchkey/access-guards';
 import { DEFAULT_ADMIN_AUDIENCE, RbacDeniedV1, type EventData } from '@latchkey/contracts';
 import { EntraTestProvider } from '@latchkey/exchange/testing';
 import { createServiceApp, type ServiceHandle } from '@latchkey/http';
@@ -22,6 +22,8 @@ const APP_ID = randomUUID();
 /** The operators' OAuth application: it may ask for the admin scope only. */
 const OPS_APP_ID = randomUUID();
 const RBAC_KEY = `lk_op_${randomBytes(32).toString('base64url')}`;
+/** The rbac service's service-key secret; each service gets only its own derived key, never RBAC_KEY. */
+const SERVICE_KEY_SECRET = randomBytes(32);
 const EXCHANGE_KEY = `lk_op_${randomBytes(32).toString('base64url')}`;
 const run = randomUUID().slice(0, 8);
 const ROLE = `testapi-user-${run}`;
@@ -115,6 +117,7 @@ describeWithInfrastructure('full chain: Entra token → exchange gateway → tes
         DATABASE_URL: rbacWorkspace.database.url,
         LATCHKEY_DATA_DIR: rbacWorkspace.dataDir,
         LATCHKEY_RBAC_OPERATOR_KEY: RBAC_KEY,
+        LATCHKEY_RBAC_SERVICE_KEY_SECRET: SERVICE_KEY_SECRET.toString('base64'),
         // Started before the exchange: its guard loads the exchange's keys once they are served.
         ...exchangeKeys,
       },
@@ -138,7 +141,7 @@ describeWithInfrastructure('full chain: Entra token → exchange gateway → tes
         LATCHKEY_EXCHANGE_PORT: String(exchangePort),
         ...exchangeKeys,
         LATCHKEY_RBAC_DECISION_URL: `${rbac.url}/rbac/v1/decisions`,
-        LATCHKEY_RBAC_DECISION_KEY: RBAC_KEY,
+        LATCHKEY_EXCHANGE_RBAC_KEY: deriveServiceKey(SERVICE_KEY_SECRET, 'exchange'),
         LATCHKEY_RBAC_DECISION_TIMEOUT_MS: '10000',
       },
     });
@@ -147,7 +150,7 @@ describeWithInfrastructure('full chain: Entra token → exchange gateway → tes
       LATCHKEY_RBAC_EXCHANGE_JWKS_URL: `${exchange.url}/.well-known/jwks.json`,
       LATCHKEY_RBAC_AUDIENCE: TESTAPI_AUDIENCE,
       LATCHKEY_RBAC_DECISION_URL: `${rbac.url}/rbac/v1/decisions`,
-      LATCHKEY_RBAC_DECISION_KEY: RBAC_KEY,
+      LATCHKEY_TESTAPI_RBAC_KEY: deriveServiceKey(SERVICE_KEY_SECRET, 'testapi'),
       // The rbac process's first decisions (a cold JIT, the enforcer built) can take seconds on a loaded runner.
       LATCHKEY_RBAC_DECISION_TIMEOUT_MS: '10000',
     });

@@ -44,7 +44,19 @@ export { RequirePermission } from './lib/rbac/require-permission.decorator';
 export { REQUIRED_SCOPES, REQUIRED_PERMISSION, PERMISSION_PATTERN } from './lib/rbac/rbac-requirements';
 export { RbacGuard } from './lib/rbac/rbac.guard';
 export { RbacGuardModule, type RbacGuardModuleOptions } from './lib/rbac/rbac-guard.module';
-export { endpointRegistryUrl, rbacGuardConfig } from './lib/rbac/rbac-guard.config';
+export { configuredServiceKey, endpointRegistryUrl, rbacGuardConfig } from './lib/rbac/rbac-guard.config';
+// Each service's own key towards the rbac service (decision API, its own endpoint list): derived from one secret.
+export {
+  decodeServiceKeySecret,
+  deriveServiceKey,
+  embeddedServiceKeySecret,
+  generateServiceKeySecret,
+  SERVICE_KEY_PREFIX,
+  SERVICE_KEY_SECRET_FILE,
+  serviceKeyVariable,
+  serviceOfKey,
+  verifyServiceKey,
+} from './lib/rbac/service-key';
 export { declaredEndpoints, type EndpointDeclaration } from './lib/rbac/endpoints/endpoint-declarations';
 export { EndpointRegistrar, type EndpointRegistrarOptions, type Registration } from './lib/rbac/endpoints/endpoint-registrar';
 export { RbacGuardError } from './lib/rbac/rbac-error';

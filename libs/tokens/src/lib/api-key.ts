@@ -5,7 +5,10 @@ import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypt
  * once at creation, stored only as a SHA-256 digest. A slow password hash
  * would add nothing for keys of this entropy and would cost every request.
  * A short prefix names the kind of key, so a leaked key is recognisable by
- * secret scanners (WIRE.md §8: unique prefix, high-entropy body).
+ * secret scanners (WIRE.md §8: unique prefix, high-entropy body). A
+ * service's key towards the rbac service, `lk_svc_<service>_…`, is not
+ * random but derived (libs/access-guards, rbac/service-key.ts); the secret
+ * shapes recognise it too.
  */
 export type ApiKeyKind = 'isv' | 'client' | 'operator' | 'app';
 

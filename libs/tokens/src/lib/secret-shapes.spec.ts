@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { generateApiKey } from './api-key';
 import { generateSigningKey } from './signing-key';
 import { signLimitedAccessToken } from './limited-access-token';
@@ -45,6 +46,8 @@ describe('the shapes a review found missing', () => {
     ['a token copied into a URL, its dots percent-encoded', (token: string) => `https://gist.example/${token.replaceAll('.', '%2E')}`, 'jwt'],
     ['a token with lower-case encoded dots', (token: string) => `?t=${token.replaceAll('.', '%2e')}`, 'jwt'],
     ['a platform key glued to a word', () => `x_${generateApiKey('operator')}`, 'api-key'],
+    ['a service key towards the rbac service', () => `key=lk_svc_abuse-detector_${randomBytes(32).toString('base64url')}`, 'api-key'],
+    ['a service key glued to a word', () => `x_lk_svc_testapi_${randomBytes(32).toString('base64url')}`, 'api-key'],
     ['a webhook signing secret', () => 'whsec_uZrV5EBljW0bAHCyevfG5X9nMwkWk5hCIn5APWaih9M=', 'webhook-secret'],
   ] as const)('finds %s', async (_what, text, shape) => {
     const key = await generateSigningKey('ES256');

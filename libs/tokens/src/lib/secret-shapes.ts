@@ -7,9 +7,10 @@ const DOT = String.raw`(?:\.|%2[Ee])`;
 const SHAPES: readonly (readonly [SecretShape, RegExp])[] = [
   // A compact JWS/JWT: its header is base64url JSON, so it starts with `eyJ` (`{"`).
   ['jwt', new RegExp(`eyJ[A-Za-z0-9_-]{8,}${DOT}[A-Za-z0-9_-]{8,}${DOT}[A-Za-z0-9_-]{16,}`)],
-  // The platform's API keys (api-key.ts): a kind prefix and a 43-character base64url body. No word boundary before
-  // the prefix: `x_lk_op_…` is still a key (`_` is a word character).
-  ['api-key', /lk_(?:isv|cli|op|app)_[A-Za-z0-9_-]{40,}/],
+  // The platform's API keys (api-key.ts): a kind prefix and a 43-character base64url body, and the services' keys
+  // towards the rbac service, `lk_svc_<service>_<43 base64url>` (derived; access-guards service-key.ts). No word
+  // boundary before the prefix: `x_lk_op_…` is still a key (`_` is a word character).
+  ['api-key', /lk_(?:isv|cli|op|app|svc)_[A-Za-z0-9_-]{40,}/],
   // A Standard Webhooks signing secret (the abuse detector's ISV webhooks): `whsec_` and base64.
   ['webhook-secret', /whsec_[A-Za-z0-9+/=_-]{24,}/],
   ['bearer-credential', /\bBearer\s+[A-Za-z0-9._~+/=-]{20,}/i],

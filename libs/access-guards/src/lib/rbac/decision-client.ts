@@ -43,7 +43,8 @@ export class HttpDecisionClient implements DecisionSource {
   constructor(private readonly options: { readonly url: string; readonly key: string | undefined; readonly timeoutMs: number }) {}
 
   async decide(query: DecisionQuery): Promise<Decision> {
-    if (this.options.key === undefined) throw new DecisionUnavailableError('no key for the decision API is configured (LATCHKEY_RBAC_DECISION_KEY)');
+    if (this.options.key === undefined)
+      throw new DecisionUnavailableError('no key for the decision API is configured (this service’s LATCHKEY_<SERVICE>_RBAC_KEY)');
     let response: Response;
     try {
       response = await fetch(this.options.url, {

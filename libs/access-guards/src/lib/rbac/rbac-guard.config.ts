@@ -1,5 +1,6 @@
 import { defineConfigSlice, envInteger, envString, envUrl } from '@latchkey/config';
 import { DEFAULT_ADMIN_AUDIENCE } from '@latchkey/contracts';
+import { SERVICE_KEY_PREFIX, serviceKeyVariable } from './service-key';
 
 /**
  * What every service whose endpoints declare `@RequireScope` /
@@ -32,11 +33,20 @@ export const rbacGuardConfig = defineConfigSlice('rbac-guard', {
       'The rbac service’s endpoint registry; at start the service sends the list of its RBAC endpoints to `<url>/<service>` (`PUT`), retrying in the background while the rbac service is unreachable. Default: the origin of LATCHKEY_RBAC_DECISION_URL + `/rbac/v1/endpoints`.',
     ),
   LATCHKEY_RBAC_DECISION_KEY: envString()
-    .regex(/^[A-Za-z0-9._~+/-]{32,512}=*$/, { message: 'must be 32-512 characters of a bearer token (letters, digits, ._~+/-)' })
     .optional()
+    .refine((value) => value === undefined, {
+      message:
+        'is no longer read: it was the rbac service’s break-glass key, shared by every service. Unset it and give each service its own key, LATCHKEY_<SERVICE>_RBAC_KEY (docs/RBAC.md “Service keys”)',
+    })
     .describe(
-      'The bearer key the guard presents to the decision API (the rbac service’s LATCHKEY_RBAC_OPERATOR_KEY for now). Unset and embedded: the key the rbac service generated under LATCHKEY_DATA_DIR. Unset with DATABASE_URL: no permission can be decided and permission-gated endpoints answer 503 (fail closed).',
+      'Removed: it held the rbac service’s break-glass operator key in every service. A service that still sets it does not start; each service now presents its own key, LATCHKEY_<SERVICE>_RBAC_KEY (docs/RBAC.md “Service keys”).',
     ),
+  LATCHKEY_ISSUER_RBAC_KEY: serviceKeyField('issuer'),
+  LATCHKEY_FACE_API_RBAC_KEY: serviceKeyField('face-api'),
+  LATCHKEY_EXCHANGE_RBAC_KEY: serviceKeyField('exchange'),
+  LATCHKEY_AUDIT_RBAC_KEY: serviceKeyField('audit'),
+  LATCHKEY_ABUSE_DETECTOR_RBAC_KEY: serviceKeyField('abuse-detector'),
+  LATCHKEY_TESTAPI_RBAC_KEY: serviceKeyField('testapi'),
   LATCHKEY_RBAC_DECISION_TIMEOUT_MS: envInteger({ min: 50, max: 30_000 })
     .default(2000)
     .describe('How long the guard waits for the decision API before answering 503 (unless a fresh cached decision exists).'),
@@ -56,4 +66,25 @@ export const rbacGuardConfig = defineConfigSlice('rbac-guard', {
 /** The registry URL: configured, else beside the decision API. */
 export function endpointRegistryUrl(configured: string | undefined, decisionUrl: string): string {
   return (configured ?? `${new URL(decisionUrl).origin}/rbac/v1/endpoints`).replace(/\/+$/, '');
+}
+
+/**
+ * `LATCHKEY_<SERVICE>_RBAC_KEY` (serviceKeyVariable) of a service with a
+ * guard; the rbac service has none (it decides in-process). One variable per
+ * service, so that the services of one process (`npm start`) each find their own.
+ */
+function serviceKeyField(service: string) {
+  const shape = new RegExp(`^${SERVICE_KEY_PREFIX}${service}_[A-Za-z0-9_-]{43}$`);
+  return envString()
+    .regex(shape, { message: `must be the ${service} service’s key, ${SERVICE_KEY_PREFIX}${service}_<43 base64url characters>` })
+    .optional()
+    .describe(
+      `The ${service} service’s key for the rbac service’s decision API and for registering its own endpoints (\`Authorization: Bearer <key>\`): \`${SERVICE_KEY_PREFIX}${service}_…\`, derived from the rbac service’s LATCHKEY_RBAC_SERVICE_KEY_SECRET (docs/RBAC.md “Service keys”); it opens nothing else. Unset and embedded: derived from the secret generated under LATCHKEY_DATA_DIR. Unset with DATABASE_URL: no permission can be decided and permission-gated endpoints answer 503 (fail closed).`,
+    );
+}
+
+/** The configured key of `service` (its LATCHKEY_<SERVICE>_RBAC_KEY), undefined when unset or when the service has no variable. */
+export function configuredServiceKey(config: Readonly<Record<string, unknown>>, service: string): string | undefined {
+  const value = config[serviceKeyVariable(service)];
+  return typeof value === 'string' ? value : undefined;
 }

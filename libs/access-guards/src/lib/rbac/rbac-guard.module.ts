@@ -14,7 +14,6 @@ import { ErrorMappingRegistry, ReadinessRegistry } from '@latchkey/http';
 import { AcknowledgedPublisher, EventBus } from '@latchkey/messaging';
 import { createRemoteJwks } from '@latchkey/tokens';
 import { JwksRefreshCounter } from '../metrics/jwks-refresh-counter';
-import { resolveOperatorKey } from '../operator/operator-key';
 import { RevocationModule } from '../revocation/revocation.module';
 import { DecisionCache } from './decision-cache';
 import { DECISION_SOURCE, HttpDecisionClient, type DecisionSource } from './decision-client';
@@ -22,15 +21,13 @@ import { RbacChangeFeed } from './rbac-change-feed';
 import { BusDenialRecorder, RBAC_DENIAL_RECORDER, type DenialPublisher } from './rbac-denial-recorder';
 import { declaredEndpoints, type EndpointDeclaration } from './endpoints/endpoint-declarations';
 import { EndpointRegistrar, type Registration } from './endpoints/endpoint-registrar';
-import { endpointRegistryUrl, rbacGuardConfig } from './rbac-guard.config';
+import { configuredServiceKey, endpointRegistryUrl, rbacGuardConfig } from './rbac-guard.config';
 import { RBAC_GUARD_SETTINGS, type RbacGuardSettings } from './rbac-guard.settings';
 import { RbacGuard } from './rbac.guard';
 import { RBAC_WIRE_ERRORS } from './rbac-wire-errors';
+import { deriveServiceKey, embeddedServiceKeySecret, serviceKeyVariable } from './service-key';
 
 type RbacGuardConfig = ConfigOf<typeof rbacGuardConfig>;
-
-/** The rbac service's generated operator key when embedded (OperatorKeyModule names it `<service>-operator-key`). */
-const RBAC_OPERATOR_KEY_FILE = 'rbac-operator-key';
 
 /** Decisions remembered per instance: (subject, permission, tenant) pairs in active use. */
 const DECISION_CACHE_ENTRIES = 50_000;
@@ -113,7 +110,7 @@ class ExchangeKeysWarmUp implements OnApplicationBootstrap, OnApplicationShutdow
   }
 }
 
-/** Provider token of the rbac service's key (decision API and endpoint registry), or undefined when there is none. */
+/** Provider token of this service's own key for the decision API and the endpoint registry, or undefined when there is none. */
 const RBAC_SERVICE_KEY = Symbol('latchkey:rbacServiceKey');
 
 /**
@@ -170,17 +167,15 @@ export class RbacGuardModule implements OnModuleInit {
           provide: RBAC_SERVICE_KEY,
           inject: [token],
           useFactory: async (c: RbacGuardConfig): Promise<string | undefined> => {
-            // Embedded, the rbac service generates its operator key under the data folder; read (or create) the same file.
-            const platform = loadConfig(platformConfig);
-            const key = await resolveOperatorKey({
-              configured: c.LATCHKEY_RBAC_DECISION_KEY,
-              embedded: !platform.DATABASE_URL,
-              dataDir: platform.LATCHKEY_DATA_DIR,
-              fileName: RBAC_OPERATOR_KEY_FILE,
-            });
-            if (key === undefined)
-              new Logger(`RbacGuard:${options.service}`).warn('LATCHKEY_RBAC_DECISION_KEY is not set: permission-gated endpoints answer 503');
-            return key?.key;
+            // The rbac service decides and registers in-process: it presents no key.
+            if (options.local) return undefined;
+            const key = await resolveServiceKey(options.service, configuredServiceKey(c, options.service), loadConfig(platformConfig));
+            if (key === undefined) {
+              new Logger(`RbacGuard:${options.service}`).warn(
+                `${serviceKeyVariable(options.service)} is not set: permission-gated endpoints answer 503 and endpoints are not registered`,
+              );
+            }
+            return key;
           },
         },
         {
@@ -242,4 +237,21 @@ export class RbacGuardModule implements OnModuleInit {
 function controllersOf(discovery: DiscoveryService): Type[] {
   const classes = discovery.getControllers().map((wrapper) => wrapper.metatype as Type | null);
   return [...new Set(classes.filter((metatype): metatype is Type => typeof metatype === 'function'))];
+}
+
+/**
+ * This service's key: configured (the config slice checked that it names
+ * this service); else, embedded, derived from the secret the rbac service
+ * uses in the same data folder; else none (fail closed). Never the rbac
+ * service's break-glass key.
+ */
+async function resolveServiceKey(
+  service: string,
+  configured: string | undefined,
+  platform: { readonly DATABASE_URL?: string | undefined; readonly LATCHKEY_DATA_DIR: string },
+): Promise<string | undefined> {
+  if (configured !== undefined) return configured;
+  if (platform.DATABASE_URL) return undefined;
+  const { secret } = await embeddedServiceKeySecret(platform.LATCHKEY_DATA_DIR);
+  return deriveServiceKey(secret, service);
 }

@@ -15,10 +15,12 @@ import { RbacGuardModule } from './rbac-guard.module';
 import { RbacGuard } from './rbac.guard';
 import { RequirePermission } from './require-permission.decorator';
 import { RequireScope } from './require-scope.decorator';
+import { deriveServiceKey } from './service-key';
 
 const ISSUER = 'https://exchange.rbac-guard.latchkey.test';
 const AUDIENCE = 'api://latchkey-probe';
-const DECISION_KEY = 'd'.repeat(40);
+/** The guarded service's own key (service-key.ts): what it presents to the decision API, never the rbac break-glass key. */
+const DECISION_KEY = deriveServiceKey(Buffer.alloc(32, 1), 'testapi');
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const TTL_MS = 30_000;
 
@@ -151,7 +153,7 @@ describe('RbacGuard', () => {
       LATCHKEY_RBAC_EXCHANGE_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
       LATCHKEY_RBAC_AUDIENCE: AUDIENCE,
       LATCHKEY_RBAC_DECISION_URL: await decisions.start(),
-      LATCHKEY_RBAC_DECISION_KEY: DECISION_KEY,
+      LATCHKEY_TESTAPI_RBAC_KEY: DECISION_KEY,
       LATCHKEY_RBAC_DECISION_CACHE_TTL_MS: String(TTL_MS),
     });
 
@@ -162,7 +164,7 @@ describe('RbacGuard', () => {
     @Module({
       imports: [
         MessagingModule.forService({ service: 'probe', transport: () => new InProcessTransport(broker) }),
-        RbacGuardModule.forService({ service: 'probe', now: () => clock }),
+        RbacGuardModule.forService({ service: 'testapi', now: () => clock }),
         ProbeFeatureModule,
       ],
     })
@@ -222,7 +224,7 @@ describe('RbacGuard', () => {
     }, 'the revocation applied');
     expect({ inner: errorOf(refused.body).innererror?.code, challenge: refused.headers['www-authenticate'] }).toEqual({
       inner: 'AccessTokenRevoked',
-      challenge: 'Bearer realm="latchkey-probe", error="invalid_token"',
+      challenge: 'Bearer realm="latchkey-testapi", error="invalid_token"',
     });
     // Reinstated (the record carries the watermark on): a token minted after the watermark passes again, the old one never does.
     await revoke({ kind: 'person', personId }, 'reinstate', watermark);
@@ -296,7 +298,7 @@ describe('RbacGuard', () => {
     expect({ status: answer.statusCode, inner: errorOf(answer.body).innererror?.code, challenge: answer.headers['www-authenticate'] }).toEqual({
       status: 403,
       inner: 'ScopeMissing',
-      challenge: 'Bearer realm="latchkey-probe", error="insufficient_scope", scope="reports.read"',
+      challenge: 'Bearer realm="latchkey-testapi", error="insufficient_scope", scope="reports.read"',
     });
     expect(errorOf(answer.body).message).toContain('reports.read');
     expect(decisions.calls).toHaveLength(0);
@@ -311,13 +313,13 @@ describe('RbacGuard', () => {
   });
 
   it.each([
-    ['no token', async () => undefined, 'AccessTokenMissing', 'Bearer realm="latchkey-probe"'],
-    ['an expired token', () => token({ expired: true }), 'AccessTokenExpired', 'Bearer realm="latchkey-probe", error="invalid_token"'],
+    ['no token', async () => undefined, 'AccessTokenMissing', 'Bearer realm="latchkey-testapi"'],
+    ['an expired token', () => token({ expired: true }), 'AccessTokenExpired', 'Bearer realm="latchkey-testapi", error="invalid_token"'],
     [
       'a token of a foreign issuer',
       () => token({ issuer: 'https://elsewhere.latchkey.test' }),
       'AccessTokenInvalid',
-      'Bearer realm="latchkey-probe", error="invalid_token"',
+      'Bearer realm="latchkey-testapi", error="invalid_token"',
     ],
     [
       'a limited access token',
@@ -336,7 +338,7 @@ describe('RbacGuard', () => {
           )
         ).token,
       'AccessTokenInvalid',
-      'Bearer realm="latchkey-probe", error="invalid_token"',
+      'Bearer realm="latchkey-testapi", error="invalid_token"',
     ],
   ])('answers 401 for %s', async (_name, bearer, inner, challenge) => {
     const answer = await call('reports', await bearer());

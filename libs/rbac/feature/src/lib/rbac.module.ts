@@ -1,6 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { OperatorKeyModule, type OperatorKeyCodes, RbacGuardModule } from '@latchkey/access-guards';
 import type { RbacAdminErrorCode } from '@latchkey/contracts';
+import { ConfigSliceModule } from '@latchkey/config';
 import { ErrorMappingRegistry } from '@latchkey/http';
 import { MessagingModule } from '@latchkey/messaging';
 import { Database, PersistenceModule } from '@latchkey/persistence';
@@ -29,17 +30,21 @@ import { PolicyEngine } from './policy/policy-engine';
 import { rbacConfig } from './rbac.config';
 import { SeedDemoApiUserUseCase } from './seed-demo-api-user.use-case';
 import { SeedDemoOperatorUseCase } from './seed-demo-operator.use-case';
+import { ServiceKeySecrets } from './service-keys/service-key-secrets';
+import { ServiceKeyGuard } from './service-keys/service-key.guard';
 
 /**
  * Roles, permissions, assignments and the endpoint registry; decisions with
  * Casbin; every change published as `rbac.changed`. The admin API takes
  * operators' internal access tokens (its own guard decides in-process) or
  * the break-glass operator key; the decision API and the endpoint registry,
- * called by services, sit behind the service key (LATCHKEY_RBAC_OPERATOR_KEY;
- * generated under the data folder when embedded, off when unset on PostgreSQL).
+ * called by services, take each service's own key (derived from
+ * LATCHKEY_RBAC_SERVICE_KEY_SECRET; a service registers only its own
+ * endpoints) or the operator key, never an operator token.
  */
 @Module({
   imports: [
+    ConfigSliceModule.forSlice(rbacConfig),
     PersistenceModule.forService({ schema: RBAC_SCHEMA, migrationsFolder: RBAC_MIGRATIONS }),
     MessagingModule.forService({ service: 'rbac', outbox: { schema: RBAC_SCHEMA, database: Database } }),
     // The admin API's operators: internal access tokens of the exchange, permissions decided here, in-process.
@@ -65,6 +70,8 @@ import { SeedDemoOperatorUseCase } from './seed-demo-operator.use-case';
   ],
   controllers: [DecisionsController, EndpointsController, RolesAdminController, SubjectsAdminController],
   providers: [
+    ServiceKeySecrets,
+    ServiceKeyGuard,
     SubjectRepository,
     RoleRepository,
     PermissionRepository,

@@ -62,7 +62,7 @@ export class EndpointRegistrar implements OnApplicationBootstrap, OnApplicationS
     const { key, service } = this.options;
     const target = `${this.options.url}/${encodeURIComponent(service)}`;
     if (key === undefined && this.options.send === undefined) {
-      this.logger.warn({ msg: 'no rbac key (LATCHKEY_RBAC_DECISION_KEY): endpoints not registered', registry: target });
+      this.logger.warn({ msg: 'no rbac service key (LATCHKEY_<SERVICE>_RBAC_KEY): endpoints not registered', registry: target });
       return false;
     }
     let delay = this.options.firstRetryDelayMs ?? 1000;
