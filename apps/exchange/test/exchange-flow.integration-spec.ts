@@ -247,6 +247,33 @@ describeWithInfrastructure('exchange: Entra token in, internal token out (real O
     });
   });
 
+  it('tells a caller with an empty JSON body to send a form body too (415), not "JSON parsing error."', async () => {
+    const answer = await rawTokenRequest({ 'content-type': 'application/json', authorization: basicOf(APP_ID, clientSecret) }, '');
+    expect(answer.statusCode).toBe(415);
+    expect(answer.json()).toEqual({
+      error: 'invalid_request',
+      error_description: 'Send the request as a form body (content-type application/x-www-form-urlencoded).',
+    });
+  });
+
+  it("quotes a repeated JSON key with ' in error_description (RFC 6749 §5.2 forbids the double quote)", async () => {
+    const answer = await rawTokenRequest({ 'content-type': 'application/json' }, '{"scope":"a","scope":"b"}');
+    expect(answer.json()).toEqual({ error: 'invalid_request', error_description: "The JSON body repeats the key 'scope'." });
+  });
+
+  it('refuses a form on the JSON admin API with 415, before any credential is checked', async () => {
+    const answer = await service.handle.app.inject({
+      method: 'POST',
+      url: '/admin/v1/oauth-applications',
+      headers: { 'content-type': FORM },
+      payload: 'clientId=a&scopes=testapi.read&scopes=testapi.write',
+    });
+    expect({ status: answer.statusCode, body: answer.json() }).toEqual({
+      status: 415,
+      body: { error: { code: 'BadArgument', message: 'Invalid Media Type.' } },
+    });
+  });
+
   it('says "token audience must be this API" for a Graph token', async () => {
     const answer = await tokenRequest(await userToken({ audience: GRAPH_APP_ID, extraHeader: { nonce: 'graph' } }));
     expect(answer.json<{ error_description: string }>().error_description).toMatch(/token audience must be this API/);

@@ -221,6 +221,23 @@ describeWithInfrastructure('face-api Face operations over HTTP (real PostgreSQL 
       const response = await call('POST', '/face/v1.0/identify', { rawBody: '{"faceIds": [', headers: { 'ocp-apim-subscription-key': key } });
       expect({ status: response.statusCode, body: response.json() }).toEqual({ status: 400, body: { error: { code: 'BadArgument', message: 'JSON parsing error.' } } });
     });
+
+    it('refuses a form with 415 Invalid Media Type. (a repeated field would pass for an array), on the admin API too', async () => {
+      const identify = await call('POST', '/face/v1.0/identify', {
+        rawBody: `faceIds=${FACE}&faceIds=${FACE}&personGroupId=demo-group`,
+        headers: { 'ocp-apim-subscription-key': key, limitedaccesstoken: `Bearer ${token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const admin = await call('POST', '/admin/v1/client-resources', {
+        rawBody: 'resourceId=a&resourceId=b',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      for (const response of [identify, admin]) {
+        expect({ status: response.statusCode, body: response.json() }).toEqual({
+          status: 415,
+          body: { error: { code: 'BadArgument', message: 'Invalid Media Type.' } },
+        });
+      }
+    });
   });
 
   it('describes the Face routes in OpenAPI, each with its key header', async () => {

@@ -42,6 +42,37 @@ describeWithInfrastructure('POST /sts/v1.0/issueToken (real PostgreSQL and Kafka
     expect(verified.claims.aud).toBe(OWN);
   });
 
+  it('answers no body, an empty form, an empty JSON body, {} and a form with fields alike (200)', async () => {
+    const send = (headers: Record<string, string>, payload?: string) =>
+      service.handle.app.inject({
+        method: 'POST',
+        url: '/sts/v1.0/issueToken',
+        headers: { 'ocp-apim-subscription-key': withResource, ...headers },
+        ...(payload === undefined ? {} : { payload }),
+      });
+    const answers = [
+      await send({}),
+      await send({ 'content-type': 'application/x-www-form-urlencoded' }, ''),
+      await send({ 'content-type': 'application/json' }, ''),
+      await send({ 'content-type': 'application/json' }, '{}'),
+      await send({ 'content-type': 'application/x-www-form-urlencoded' }, 'a=1&a=2'),
+    ];
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 200, 200, 200, 200]);
+  });
+
+  it('keeps "JSON parsing error." for malformed JSON', async () => {
+    const response = await service.handle.app.inject({
+      method: 'POST',
+      url: '/sts/v1.0/issueToken',
+      headers: { 'ocp-apim-subscription-key': withResource, 'content-type': 'application/json' },
+      payload: '{',
+    });
+    expect({ status: response.statusCode, body: response.json() }).toEqual({
+      status: 400,
+      body: { error: { code: 'BadArgument', message: 'JSON parsing error.' } },
+    });
+  });
+
   it('refuses a missing key, a client key and a key without a registered resource', async () => {
     expect((await issueToken()).json()).toMatchObject({ error: { code: '401', innererror: { code: 'SubscriptionKeyMissing' } } });
     expect((await issueToken(generateApiKey('client'))).json()).toMatchObject({ error: { code: 'PermissionDenied', innererror: { code: 'ClientKeyIsNotIsvKey' } } });

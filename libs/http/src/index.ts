@@ -7,6 +7,7 @@ export { HttpPlatformModule, type HttpPlatformOptions } from './lib/http-platfor
 export { setupOpenApi, OPENAPI_JSON_PATH, OPENAPI_UI_PATH } from './lib/openapi';
 export { zodBody } from './lib/openapi-body';
 export { Public, IS_PUBLIC_KEY } from './lib/public.decorator';
+export { AcceptsForm, acceptsForm, ACCEPTS_FORM_ROUTE_CONFIG_KEY } from './lib/accepts-form.decorator';
 export {
   ReadinessRegistry,
   READINESS_CHECK_TIMEOUT_MS,

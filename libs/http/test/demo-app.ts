@@ -1,4 +1,5 @@
 import {
+  All,
   Body,
   Controller,
   Delete,
@@ -8,13 +9,17 @@ import {
   Module,
   Post,
   Query,
+  Req,
   UseGuards,
+  type RawBodyRequest,
   type CanActivate,
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
 import { LatchkeyError } from '@latchkey/contracts';
+import type { FastifyRequest } from 'fastify';
 import type { Writable } from 'node:stream';
+import { AcceptsForm } from '../src/lib/accepts-form.decorator';
 import { createServiceApp, type ServiceHandle } from '../src/lib/create-service-app';
 import { ErrorMappingRegistry, type ErrorMappingTable } from '../src/lib/errors/error-mapping.registry';
 import { WireFormat } from '../src/lib/errors/wire-format.decorator';
@@ -31,6 +36,13 @@ const demoErrors: ErrorMappingTable<DemoErrorCode> = {
     message: 'Access denied due to an invalid token.',
   },
 };
+
+/** What the inspecting routes answer. */
+export interface Inspected {
+  readonly kind: string;
+  readonly body: unknown;
+  readonly raw: string | null;
+}
 
 /** Mutable state the specs drive. */
 export const demoState = { dependencyUp: false, shutdownDelayMs: 0 };
@@ -77,6 +89,41 @@ export class DemoController {
   @Post('echo')
   echo(@Body() body: unknown): unknown {
     return body;
+  }
+
+  /** What the route received: `kind` 'none' for no body, else the body's type (a form is an 'object'), and the kept raw bytes. */
+  @Post('inspect')
+  @HttpCode(200)
+  inspect(@Body() body: unknown, @Req() request: RawBodyRequest<FastifyRequest>): Inspected {
+    return { kind: body === undefined ? 'none' : typeof body, body: body ?? null, raw: request.rawBody?.toString('utf8') ?? null };
+  }
+
+  @Delete('inspect')
+  @HttpCode(200)
+  inspectDelete(@Body() body: unknown, @Req() request: RawBodyRequest<FastifyRequest>): Inspected {
+    return this.inspect(body, request);
+  }
+
+  /** A route documented to take forms. */
+  @Post('form')
+  @AcceptsForm()
+  @HttpCode(200)
+  form(@Body() body: unknown, @Req() request: RawBodyRequest<FastifyRequest>): Inspected {
+    return this.inspect(body, request);
+  }
+
+  /** Every method, taking forms: Nest registers `@All()` routes apart from the others. */
+  @All('any-form')
+  @AcceptsForm()
+  @HttpCode(200)
+  anyForm(@Body() body: unknown, @Req() request: RawBodyRequest<FastifyRequest>): Inspected {
+    return this.inspect(body, request);
+  }
+
+  @All('any')
+  @HttpCode(200)
+  any(@Body() body: unknown, @Req() request: RawBodyRequest<FastifyRequest>): Inspected {
+    return this.inspect(body, request);
   }
 
   @Delete('item')
@@ -135,6 +182,7 @@ export class DemoController {
 @Controller('token')
 export class TokenController {
   @Post()
+  @AcceptsForm()
   token(@Body() body: unknown): unknown {
     return body;
   }

@@ -1,21 +1,44 @@
 import { LatchkeyError } from '@latchkey/contracts';
+import { findSecretShapes } from '@latchkey/tokens';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyInstance, RawServerDefault } from 'fastify';
+import type { FastifyInstance, FastifyRequest, RawServerDefault } from 'fastify';
+import { acceptsForm } from './accepts-form.decorator';
 import { findDuplicateJsonKey } from './duplicate-json-key';
 
 /** The Azure services' wording for a body that is not JSON. */
 export const JSON_PARSE_ERROR_MESSAGE = 'JSON parsing error.';
+/** The Azure services' wording for a media type the route does not read (the platform's 415, whatever refused it). */
+export const UNSUPPORTED_MEDIA_TYPE_MESSAGE = 'Invalid Media Type.';
 
 /** A key shown in the duplicate-key message: short, and only characters that field names use (no control, quote, bidi or look-alike characters). */
 const SHOWABLE_KEY = /^[A-Za-z0-9_.:@$-]{1,64}$/;
+/**
+ * The starts of the platform's credentials (API keys `lk_…`, webhook secrets `whsec_…`, JWTs `eyJ…`): a key
+ * starting so is never repeated back, even shorter than findSecretShapes' patterns (a key cut short is still
+ * most of one).
+ */
+const CREDENTIAL_PREFIX = /^(?:lk_|whsec_|eyJ)/;
 
 /**
  * Said for a JSON body in which an object repeats a key. The key is named
  * when it looks like a field name; any other key (long, empty, control or
- * non-ASCII characters) is not repeated back.
+ * non-ASCII characters) is not repeated back, nor one shaped like a
+ * credential (a caller who pasted a key where a field name goes gets no
+ * copy of it in an answer that proxies and logs may keep).
  */
 export function duplicateJsonKeyMessage(key: string): string {
-  return SHOWABLE_KEY.test(key) ? `The JSON body repeats the key "${key}".` : 'The JSON body repeats a key in an object.';
+  const showable = SHOWABLE_KEY.test(key) && !CREDENTIAL_PREFIX.test(key) && findSecretShapes(key).length === 0;
+  return showable ? `The JSON body repeats the key "${key}".` : 'The JSON body repeats a key in an object.';
+}
+
+/**
+ * Whether an empty body under a JSON content type is no body rather than malformed JSON: on a DELETE (many
+ * clients send the header on every request), and on a route that takes forms ({@link AcceptsForm}), which is
+ * called with empty bodies (the vendor's empty-form `issueToken`); a client sending JSON's content type with
+ * them means the same empty request. A JSON route's POST, PUT or PATCH keeps the vendor's "JSON parsing error.".
+ */
+function emptyJsonIsNoBody(request: FastifyRequest): boolean {
+  return request.method === 'DELETE' || acceptsForm(request);
 }
 
 /** An `application/x-www-form-urlencoded` body; a repeated parameter becomes an array (RFC 6749 §3.1 forbids them, so the OAuth endpoint must be able to see it). */
@@ -32,22 +55,24 @@ export function parseForm(text: string): FormBody {
 }
 
 /**
- * Registers the JSON and form parsers in place of Nest's. Nest rethrows
- * Fastify's JSON parse errors as a bare HttpException(400), which no longer
- * says what failed; these raise `HTTP.BAD_REQUEST` "JSON parsing error.",
- * keeping Fastify's protection against prototype poisoning. A JSON body whose
- * objects repeat a key is refused too (`HTTP.BAD_REQUEST`,
- * {@link duplicateJsonKeyMessage}): JSON.parse would keep the last value, a
- * proxy or audit reader of the same bytes perhaps the first. Must run before
- * the app initialises.
+ * Registers the JSON, form and plain-text parsers in place of Nest's and
+ * Fastify's. Nest rethrows Fastify's JSON parse errors as a bare
+ * HttpException(400), which no longer says what failed; these raise
+ * `HTTP.BAD_REQUEST` "JSON parsing error.", keeping Fastify's protection
+ * against prototype poisoning. A JSON body whose objects repeat a key is
+ * refused too (`HTTP.BAD_REQUEST`, {@link duplicateJsonKeyMessage}):
+ * JSON.parse would keep the last value, a proxy or audit reader of the same
+ * bytes perhaps the first. A form is read only by a route marked
+ * {@link AcceptsForm}; any other answers it `HTTP.UNSUPPORTED_MEDIA_TYPE`.
+ * An empty plain-text body is no body. JSON and form bodies also keep their
+ * exact bytes as `request.rawBody` (Nest's `rawBody` option); plain text
+ * does not, as before. Must run before the app initialises.
  */
 export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify: FastifyInstance = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
-    // A DELETE with no body at all under a JSON content type (many clients send the header on every request):
-    // no body, not a parse error. A POST, PUT or PATCH keeps the vendor's answer, "JSON parsing error.".
-    if (body.length === 0 && request.method === 'DELETE') {
+    if (body.length === 0 && emptyJsonIsNoBody(request)) {
       done(null, undefined);
       return;
     }
@@ -63,7 +88,16 @@ export function registerBodyParsers(app: NestFastifyApplication, bodyLimit: numb
       else done(new LatchkeyError('HTTP.BAD_REQUEST', duplicateJsonKeyMessage(duplicate)), undefined);
     });
   });
-  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit }, (_request, body, done) => {
-    done(null, parseForm(body.toString('utf8')));
+  app.useBodyParser<RawServerDefault>('application/x-www-form-urlencoded', { bodyLimit }, (request, body, done) => {
+    // The route config is known here (Fastify routes before it parses); the body has been read, within the limit.
+    if (acceptsForm(request)) done(null, parseForm(body.toString('utf8')));
+    else done(new LatchkeyError('HTTP.UNSUPPORTED_MEDIA_TYPE', UNSUPPORTED_MEDIA_TYPE_MESSAGE), undefined);
+  });
+  // Fastify's own text/plain parser hands a route "" for an empty body, which a route's no-body schema refuses
+  // while an empty JSON DELETE passes: an empty body is no body under every content type. Registered on Fastify
+  // directly (it may replace its default text parser), not through Nest, so `rawBody` stays unset for plain text
+  // as before: the leak intake answers a body without it "must be a JSON body".
+  fastify.addContentTypeParser('text/plain', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+    done(null, body === '' ? undefined : body);
   });
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { DynamicModule, Type } from '@nestjs/common';
 import { ModulesContainer, NestFactory } from '@nestjs/core';
 import { currentTraceparent } from '@latchkey/telemetry';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, loadServicePort, platformConfig, type Env } from '@latchkey/config';
 import { Logger } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
@@ -18,6 +18,8 @@ import { ReadinessRegistry } from './health/readiness.registry';
 import { HttpPlatformModule } from './http-platform.module';
 import { setupOpenApi } from './openapi';
 import { deferLoadShedding } from './shedding/install-load-shedding';
+import { PlatformFastifyAdapter } from './platform-fastify-adapter';
+import { checkRequestHeaders, NODE_SERVER_OPTIONS } from './request-headers';
 import { LoadSheddingPolicy } from './shedding/load-shedding.module';
 
 /** Default request body limit: 1 MiB. */
@@ -79,7 +81,7 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? config.LATCHKEY_SHUTDOWN_TIMEOUT_MS;
 
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const adapter = new FastifyAdapter({
+  const adapter = new PlatformFastifyAdapter({
     bodyLimit,
     // Client addresses come from the socket; enabling X-Forwarded-* is a deployment decision.
     trustProxy: false,
@@ -93,10 +95,14 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
     // What Node refuses before any request exists (headers over 16 KiB, a malformed request line, a request timeout) is answered in
     // the platform's shape too, instead of Fastify's `{"error":"Bad Request","message":"Client Error","statusCode":400}`.
     clientErrorHandler: answerClientError,
+    // Node answers an HTTP/1.1 request without Host with a bare 400 of its own; checkRequestHeaders refuses it in the platform's shape.
+    http: NODE_SERVER_OPTIONS,
   });
   // Before the app is created, so these run ahead of Nest's middleware (request logging included): a refusal
   // from the shedding hook still names its request id, and costs no log line or middleware (deferLoadShedding).
   exposeRequestIdentity(adapter);
+  // After the identity hook, so that its refusals name their request id too.
+  checkRequestHeaders(adapter.getInstance());
   const shedding = deferLoadShedding(adapter.getInstance());
   const app = await NestFactory.create<NestFastifyApplication>(
     HttpPlatformModule.forService({

@@ -157,7 +157,7 @@ describe(LatchkeyExceptionFilter.name, () => {
 
     it('replaces characters RFC 6749 forbids in error_description', async () => {
       const response = await get('/token/not-granted');
-      expect(response.json<{ error_description: string }>().error_description).toBe('Scope ?admin? is not allowed.');
+      expect(response.json<{ error_description: string }>().error_description).toBe("Scope 'admin' is not allowed.");
     });
 
     it('lets a handler override its controller with @WireFormat("azure")', async () => {
@@ -176,7 +176,7 @@ describe(LatchkeyExceptionFilter.name, () => {
     it('refuses a JSON body that repeats a key on an OAuth route with invalid_request', async () => {
       const response = await post('/demo/oauth-style', '{"scope":"a","scope":"b"}');
       expect(response.statusCode).toBe(400);
-      expect(response.json()).toEqual({ error: 'invalid_request', error_description: 'The JSON body repeats the key ?scope?.' });
+      expect(response.json()).toEqual({ error: 'invalid_request', error_description: "The JSON body repeats the key 'scope'." });
     });
 
     it('answers a database out of reach with temporarily_unavailable (503) and Retry-After', async () => {

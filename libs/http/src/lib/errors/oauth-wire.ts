@@ -98,8 +98,10 @@ export function oauthStatus(error: OAuthErrorCode, mappedStatus: number): number
 
 /**
  * RFC 6749 §5.2 limits `error_description` to printable ASCII without `"`
- * and `\`; anything else is replaced so a client's strict parser never trips.
+ * and `\`. A `"` becomes `'` (allowed, and a quoted name stays quoted:
+ * `The JSON body repeats the key 'scope'.`); `\` and anything else outside
+ * the set become `?`, so a client's strict parser never trips.
  */
 export function toOAuthDescription(message: string): string {
-  return message.replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
+  return message.replaceAll('"', "'").replace(/[^\x20-\x21\x23-\x5B\x5D-\x7E]/g, '?');
 }

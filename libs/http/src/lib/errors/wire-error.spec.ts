@@ -109,8 +109,8 @@ describe(classifyError.name, () => {
 });
 
 describe(toOAuthDescription.name, () => {
-  it('keeps printable ASCII and replaces quotes, backslashes, control and non-ASCII characters', () => {
-    expect(toOAuthDescription('Scope "a\\b"\n is ünknown')).toBe('Scope ?a?b?? is ?nknown');
+  it('keeps printable ASCII, turns a double quote into a single one, and replaces backslashes, control and non-ASCII characters', () => {
+    expect(toOAuthDescription('Scope "a\\b"\n is ünknown')).toBe("Scope 'a?b'? is ?nknown");
     expect(toOAuthDescription("client_id 'abc' is unknown.")).toBe("client_id 'abc' is unknown.");
   });
 });

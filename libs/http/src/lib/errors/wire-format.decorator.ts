@@ -1,6 +1,6 @@
 import 'reflect-metadata';
-import { FASTIFY_ROUTE_CONFIG_METADATA } from '@nestjs/platform-fastify/constants';
 import type { FastifyRequest } from 'fastify';
+import { addRouteConfig, routeConfigValue } from '../route-config';
 
 /** The two error wire families: Azure-style JSON, and RFC 6749 for OAuth endpoints. */
 export type WireFamily = 'azure' | 'oauth';
@@ -16,12 +16,7 @@ export const OAUTH_ROUTE_PREFIX = '/oauth2/';
 function markHandler(handler: object, family: WireFamily, override: boolean): void {
   if (!override && Reflect.hasOwnMetadata(WIRE_FORMAT_KEY, handler)) return;
   Reflect.defineMetadata(WIRE_FORMAT_KEY, family, handler);
-  const config: unknown = Reflect.getMetadata(FASTIFY_ROUTE_CONFIG_METADATA, handler);
-  Reflect.defineMetadata(
-    FASTIFY_ROUTE_CONFIG_METADATA,
-    { ...(typeof config === 'object' && config !== null ? config : {}), [WIRE_FORMAT_ROUTE_CONFIG_KEY]: family },
-    handler,
-  );
+  addRouteConfig(handler, WIRE_FORMAT_ROUTE_CONFIG_KEY, family);
 }
 
 /**
@@ -52,10 +47,7 @@ export function WireFormat(family: WireFamily): ClassDecorator & MethodDecorator
 
 /** The wire family of a request: its route's `@WireFormat`, else the `/oauth2/` prefix rule, else Azure. */
 export function wireFamilyOf(request: Pick<FastifyRequest, 'url' | 'routeOptions'>): WireFamily {
-  const config: unknown = request.routeOptions?.config;
-  if (typeof config === 'object' && config !== null && WIRE_FORMAT_ROUTE_CONFIG_KEY in config) {
-    const family: unknown = config[WIRE_FORMAT_ROUTE_CONFIG_KEY];
-    if (family === 'azure' || family === 'oauth') return family;
-  }
+  const family = routeConfigValue(request, WIRE_FORMAT_ROUTE_CONFIG_KEY);
+  if (family === 'azure' || family === 'oauth') return family;
   return (request.url ?? '').startsWith(OAUTH_ROUTE_PREFIX) ? 'oauth' : 'azure';
 }

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagg
 import type { FastifyRequest } from 'fastify';
 import { rbacCallerOf, RequirePermission, RequireScope, type RbacCaller } from '@latchkey/access-guards';
 import { LatchkeyError } from '@latchkey/contracts';
+import { AcceptsForm } from '@latchkey/http';
 import { TestapiForm, type TestapiFormFields } from './testapi-form.schema';
 
 /** What the sample API answers: who called (never the token) and what they sent. */
@@ -44,6 +45,7 @@ export class TestapiController {
   }
 
   @Post()
+  @AcceptsForm()
   @HttpCode(200)
   @Header('cache-control', 'no-store')
   @RequireScope('testapi.write')

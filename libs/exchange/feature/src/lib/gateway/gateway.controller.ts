@@ -3,7 +3,7 @@ import { ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { InjectConfig, type ConfigOf } from '@latchkey/config';
 import { LatchkeyError } from '@latchkey/contracts';
-import { Public, type HttpErrorCode } from '@latchkey/http';
+import { AcceptsForm, Public, type HttpErrorCode } from '@latchkey/http';
 import { ExchangeMetrics, gatewayReason } from '../exchange/exchange-metrics';
 import { ExchangeRefusal } from '../exchange/exchange-refusal';
 import { ExchangeTokenUseCase } from '../exchange/exchange-token.use-case';
@@ -35,6 +35,8 @@ export class GatewayController {
 
   @All(':api')
   @Public()
+  // Bodies are forwarded as sent, forms included (the seed's example posts one).
+  @AcceptsForm()
   @ApiOperation({ summary: 'Exchange the Entra token and forward the call to the API (its answer comes back unchanged)' })
   @ApiParam({ name: 'api', description: 'A configured upstream API (LATCHKEY_EXCHANGE_UPSTREAMS).' })
   @ApiResponse({
@@ -57,6 +59,7 @@ export class GatewayController {
 
   @All(':api/*')
   @Public()
+  @AcceptsForm()
   @ApiOperation({ summary: 'As above, for a path below the API' })
   @ApiParam({ name: 'api' })
   nested(@Param('api') api: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { rawHeaderValues } from '@latchkey/access-guards';
-import { Public, WireFormat } from '@latchkey/http';
+import { AcceptsForm, Public, WireFormat } from '@latchkey/http';
 import { clientSecretMatches } from '../applications/client-secret';
 import { AudienceScopes } from '../exchange/audience-scopes';
 import { ExchangeMetrics, tokenEndpointReason } from '../exchange/exchange-metrics';
@@ -52,6 +52,8 @@ export class TokenExchangeController {
 
   @Post('token')
   @Public()
+  // RFC 6749 §3.2: the token request is a form.
+  @AcceptsForm()
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiOperation({ summary: 'RFC 8693 token exchange: an Entra ID access token for an internal access token (at+jwt)' })

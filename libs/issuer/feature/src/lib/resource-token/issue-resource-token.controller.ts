@@ -1,7 +1,7 @@
 import { Controller, Headers, HttpCode, Post, Query, Res } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '@latchkey/http';
+import { AcceptsForm, Public } from '@latchkey/http';
 import { assertOnlyQueryParameters, queryParameterNames } from '../issue/query-parameters';
 import { IssueResourceTokenUseCase } from './issue-resource-token.use-case';
 
@@ -13,6 +13,8 @@ export class IssueResourceTokenController {
 
   @Post('issueToken')
   @Public()
+  // The vendor's clients send an empty form body.
+  @AcceptsForm()
   @HttpCode(200)
   @ApiOperation({ summary: 'A 10-minute bearer token for the subscription key’s own resource (Authorization: Bearer)' })
   @ApiHeader({ name: 'Ocp-Apim-Subscription-Key', required: true })
