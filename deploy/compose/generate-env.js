@@ -5,8 +5,11 @@
  *
  *   node deploy/compose/generate-env.js > deploy/compose/.env
  *
- * Kubernetes: the same values go into the latchkey-secrets Secret
- * (docs/DEPLOY.md, "Secrets"); `--format json` prints them as one object.
+ * `--format json` prints them as one object. Kubernetes (docs/DEPLOY.md,
+ * "Secrets"): `--format k8s` prints them as Secrets, with DATABASE_URL from
+ * the environment, each service's rbac key in a Secret of its own:
+ *
+ *   DATABASE_URL='postgres://…' node deploy/compose/generate-env.js --format k8s | kubectl -n latchkey create -f -
  *
  * One service's key towards the rbac service, derived from the secret in
  * LATCHKEY_RBAC_SERVICE_KEY_SECRET (docs/RBAC.md "Service keys"):
@@ -32,6 +35,33 @@ function serviceKey(secretBase64, service) {
 
 /** `face-api` → `LATCHKEY_FACE_API_RBAC_KEY`. */
 const serviceKeyVariable = (service) => `LATCHKEY_${service.toUpperCase().replace(/-/g, '_')}_RBAC_KEY`;
+
+/** The rbac service's own Secret: whoever reads the secret the keys are derived from can make every service's key. */
+const DERIVATION_SECRET_NAME = 'latchkey-rbac-service-key-secret';
+
+/**
+ * The Kubernetes Secret that holds `variable`. Whoever may read a Secret reads every key in it (RBAC on
+ * Secrets, mounts and `kubectl get` cannot select keys), so each service's rbac key has a Secret of its own,
+ * `latchkey-<service>-rbac-key`, and the secret they derive from (with, while rotating, the previous one)
+ * another; everything else stays in latchkey-secrets.
+ */
+function kubernetesSecretOf(variable) {
+  const owner = GUARDED_SERVICES.find((service) => serviceKeyVariable(service) === variable);
+  if (owner !== undefined) return `latchkey-${owner}-rbac-key`;
+  if (variable === 'LATCHKEY_RBAC_SERVICE_KEY_SECRET' || variable === 'LATCHKEY_RBAC_SERVICE_KEY_PREVIOUS_SECRET') return DERIVATION_SECRET_NAME;
+  return 'latchkey-secrets';
+}
+
+/** `values` as a kubectl List of Opaque Secrets (stringData), each variable in the Secret kubernetesSecretOf names. */
+function kubernetesSecrets(values) {
+  const byName = new Map();
+  for (const [variable, value] of Object.entries(values)) {
+    const name = kubernetesSecretOf(variable);
+    byName.set(name, { ...byName.get(name), [variable]: value });
+  }
+  const items = [...byName].map(([name, stringData]) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, type: 'Opaque', stringData }));
+  return { apiVersion: 'v1', kind: 'List', items };
+}
 
 /** Base64 of 32 random bytes: the issuer's key-encryption key and digest secret. */
 const key32 = () => randomBytes(32).toString('base64');
@@ -69,7 +99,17 @@ function main(argv) {
     return;
   }
   const values = secrets();
-  if (argv.includes('--format') && argv[argv.indexOf('--format') + 1] === 'json') {
+  const format = argv.includes('--format') ? argv[argv.indexOf('--format') + 1] : undefined;
+  if (format === 'k8s') {
+    // Every pod needs DATABASE_URL (from the environment: a command line is readable by the machine's other users);
+    // POSTGRES_PASSWORD is compose's own PostgreSQL's.
+    if (!process.env.DATABASE_URL) throw new Error('set DATABASE_URL to the services’ PostgreSQL URL');
+    const platform = { ...values, DATABASE_URL: process.env.DATABASE_URL };
+    delete platform.POSTGRES_PASSWORD;
+    process.stdout.write(`${JSON.stringify(kubernetesSecrets(platform), null, 2)}\n`);
+    return;
+  }
+  if (format === 'json') {
     process.stdout.write(`${JSON.stringify(values, null, 2)}\n`);
     return;
   }
@@ -81,4 +121,4 @@ function main(argv) {
 
 if (require.main === module) main(process.argv.slice(2));
 
-module.exports = { secrets, serviceKey, GUARDED_SERVICES };
+module.exports = { secrets, serviceKey, kubernetesSecretOf, kubernetesSecrets, GUARDED_SERVICES };

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the pods of a kustomize overlay (default dev) as containers, the way a kubelet would for the fields
-# these manifests use (lib/pods.mjs: env and envFrom from the ConfigMaps and the Secret, securityContext,
+# these manifests use (lib/pods.mjs: env and envFrom from the ConfigMaps and the Secrets, securityContext,
 # limits, emptyDir, configMap and claim volumes, Services as network aliases, init containers first, the
 # topic Job), with every replica the overlay asks for, on one container network beside a Kafka broker and
 # PostgreSQL (which the manifests expect outside). Then it waits for every pod's readiness probe and runs the
@@ -79,12 +79,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-say "overlay $OVERLAY: kubectl kustomize, the Secret latchkey-secrets from generate-env.js, the pods as a plan"
+say "overlay $OVERLAY: kubectl kustomize, the Secrets (latchkey-secrets, one per service key) from generate-env.js, the pods as a plan"
 kubectl kustomize "$ROOT/deploy/k8s/overlays/$OVERLAY" > "$WORK/objects.yaml"
+# secrets.json: every value by name (token-flow.sh's `secret`); k8s-secrets.json: the same values split into the Secrets
+# as `generate-env.js --format k8s` splits them.
 node "$ROOT/deploy/compose/generate-env.js" --format json |
   node -e 'const s = JSON.parse(require("fs").readFileSync(0, "utf8")); s.DATABASE_URL = `postgres://latchkey:${s.POSTGRES_PASSWORD}@postgres:5432/latchkey`; process.stdout.write(JSON.stringify(s))' \
     > "$WORK/secrets.json"
-node "$ROOT/deploy/scripts/lib/pods.mjs" "$WORK/objects.yaml" "$WORK/secrets.json" "$PREFIX" "$WORK" > "$WORK/plan.json"
+node -e 'const fs = require("fs"); const { kubernetesSecrets } = require(process.argv[1]);
+  fs.writeFileSync(process.argv[3], JSON.stringify(kubernetesSecrets(JSON.parse(fs.readFileSync(process.argv[2], "utf8")))))' \
+  "$ROOT/deploy/compose/generate-env.js" "$WORK/secrets.json" "$WORK/k8s-secrets.json"
+node "$ROOT/deploy/scripts/lib/pods.mjs" "$WORK/objects.yaml" "$WORK/k8s-secrets.json" "$PREFIX" "$WORK" > "$WORK/plan.json"
 for image in $(node -e 'for (const p of require(process.argv[1])) for (const i of p.images) console.log(i)' "$WORK/plan.json" | sort -u); do
   [[ $image == latchkey/* ]] && "$ENGINE" tag "$IMAGE" "$image"
 done

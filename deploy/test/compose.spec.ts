@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { serviceKeyVariable } from '@latchkey/access-guards';
 import { DEFAULT_PORTS } from '@latchkey/config';
 import { composeValidator } from './support/compose-schema';
 import { serviceVariables } from './support/config-catalogue';
 import { spoolingServices } from './support/spooling-services';
 import { DEPLOY_ROOT, list, readYaml, record } from './support/deploy-files';
+import { DERIVATION_VARIABLES, keyedServices } from './support/service-keys';
 
 const COMPOSE_FILE = 'compose/compose.yaml';
 const compose = record(readYaml(COMPOSE_FILE));
@@ -114,6 +116,14 @@ describe('compose file (deploy/compose/compose.yaml)', () => {
       for (const [key, value] of Object.entries(environment(name)).filter(([k]) => SECRET.test(k))) {
         expect([key, value]).toEqual([key, expect.stringMatching(/^\$\{[A-Z0-9_]+:\?[^}]+\}$/)]);
       }
+    });
+
+    it('hands it only its own rbac key from .env, and the secret the keys derive from only to rbac', () => {
+      const keyVariables = new Set([...keyedServices().map(serviceKeyVariable), ...DERIVATION_VARIABLES]);
+      const handed = Object.values(environment(name)).flatMap((value) =>
+        references(value).flatMap((r) => (keyVariables.has(r.name) ? [r.name] : [])),
+      );
+      expect(handed).toEqual([name === 'rbac' ? 'LATCHKEY_RBAC_SERVICE_KEY_SECRET' : serviceKeyVariable(name)]);
     });
   });
 

@@ -6,6 +6,7 @@ import { DEPLOY_ROOT, deployFiles, list, record } from './support/deploy-files';
 import { serviceVariables } from './support/config-catalogue';
 import { modelProblems } from './support/k8s-models';
 import { spoolingServices } from './support/spooling-services';
+import { generateEnv, generatedKubernetesSecrets, keySecretProblems, keySecretReadProblems } from './support/service-keys';
 import { kustomize, parseManifests, readManifests, referencedPaths, strategicMerge, type K8sObject } from './support/kustomize';
 
 const K8S = join(DEPLOY_ROOT, 'k8s');
@@ -103,8 +104,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       for (const d of workloadsOf(objects)) expect([nameOf(d), scalingProblems(d, objects)]).toEqual([nameOf(d), []]);
     });
 
-    it('sets only variables the services read (docs/CONFIG.md), secrets only from a Secret', () => {
+    it('sets only variables the services read (docs/CONFIG.md), secrets only from the Secret generate-env.js puts them in', () => {
       expect(environmentProblems(objects)).toEqual([]);
+    });
+
+    it('lets each service key Secret be read by its own service only, which takes its key from it', () => {
+      expect(keySecretReadProblems(workloadsOf(objects))).toEqual([]);
     });
 
     it('names the same party with the same URL (issuer, exchange)', () => {
@@ -122,6 +127,12 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const job = ofKind(objects, 'Job').find((j) => nameOf(j) === 'kafka-topics');
       expect(list(containers(job as K8sObject)[0]?.['command'])).toEqual(['/bin/sh', '/topics/create-topics.sh']);
     });
+  });
+
+  it('keeps each service key, and the secret they derive from, in a Secret of its own (generate-env.js --format k8s)', () => {
+    const secrets = generatedKubernetesSecrets();
+    expect(keySecretProblems(secrets)).toEqual([]);
+    expect(modelProblems(secrets)).toEqual(secrets.map(() => []));
   });
 
   it('replicates topics three times in production and once in development', () => {
@@ -176,6 +187,34 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       expect(environmentProblems([typo])).toEqual(['ConfigMap latchkey-config sets LATCHKEY_ISUER_URL, which no service reads']);
       const leaked = strategicMerge(config, { data: { LATCHKEY_AUDIT_SIGNING_KEY: '{}' } }) as K8sObject;
       expect(environmentProblems([leaked])).toEqual(['ConfigMap latchkey-config holds the secret LATCHKEY_AUDIT_SIGNING_KEY']);
+    });
+
+    it('report a Deployment that reads another service’s key Secret, a secret from the wrong Secret, and a shared key Secret', () => {
+      const keyFrom = (name: string, variable = 'LATCHKEY_ISSUER_RBAC_KEY'): unknown =>
+        container({ env: [{ name: variable, valueFrom: { secretKeyRef: { name, key: variable } } }] });
+      const workloads = workloadsOf(base).filter((w) => nameOf(w) !== 'issuer');
+      expect(keySecretReadProblems([...workloads, patched(keyFrom('latchkey-face-api-rbac-key'))])).toEqual([
+        'issuer reads latchkey-face-api-rbac-key, the face-api service’s key Secret',
+        'issuer does not take LATCHKEY_ISSUER_RBAC_KEY from its own Secret latchkey-issuer-rbac-key (required)',
+        'latchkey-face-api-rbac-key is read by face-api, issuer',
+      ]);
+      const derivesKeys = patched(container({ envFrom: [{ secretRef: { name: 'latchkey-rbac-service-key-secret' } }] }));
+      expect(keySecretReadProblems([...workloads, derivesKeys])).toEqual([
+        'issuer reads latchkey-rbac-service-key-secret, the rbac service’s key Secret',
+        'latchkey-rbac-service-key-secret is read by rbac, issuer',
+      ]);
+      expect(environmentProblems([patched(keyFrom('latchkey-secrets'))])).toEqual([
+        'issuer: LATCHKEY_ISSUER_RBAC_KEY not from latchkey-issuer-rbac-key',
+      ]);
+      const shared = generatedKubernetesSecrets().map((s) => {
+        const { LATCHKEY_ISSUER_RBAC_KEY: issuerKey, ...rest } = s.stringData;
+        return s.metadata.name === 'latchkey-secrets'
+          ? { ...s, stringData: { ...rest, LATCHKEY_ISSUER_RBAC_KEY: String(issuerKey) } }
+          : { ...s, stringData: rest };
+      });
+      expect(keySecretProblems(shared)).toEqual([
+        expect.stringMatching(/^Secret latchkey-secrets holds the issuer service’s LATCHKEY_ISSUER_RBAC_KEY and /),
+      ]);
     });
 
     it('report an unknown kind and an invalid object', () => {
@@ -289,8 +328,9 @@ function environmentProblems(objects: K8sObject[]): string[] {
       for (const env of list(c['env']).map(record)) {
         const name = String(env['name']);
         if (!variables.has(name)) problems.push(`${nameOf(d)} sets ${name}, which no service reads`);
-        if (SECRET.test(name) && record(record(env['valueFrom'])['secretKeyRef'])['name'] !== 'latchkey-secrets')
-          problems.push(`${nameOf(d)}: ${name} not from latchkey-secrets`);
+        const secret = generateEnv.kubernetesSecretOf(name);
+        if (SECRET.test(name) && record(record(env['valueFrom'])['secretKeyRef'])['name'] !== secret)
+          problems.push(`${nameOf(d)}: ${name} not from ${secret}`);
       }
     }
   }

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { DEFAULT_PORTS } from '@latchkey/config';
 import { DEPLOY_ROOT } from './support/deploy-files';
 import { kustomize, type K8sObject } from './support/kustomize';
+import { EXAMPLE_DATABASE_URL, generateEnv } from './support/service-keys';
 
 // deploy/scripts/lib/pods.mjs plays a kubelet for k8s-smoke.sh: it must resolve every reference of the
 // overlays exactly as Kubernetes would, or refuse. Run as a process (it is an ES module), as the script runs it.
-const { secrets: generated } = require('../compose/generate-env.js') as { secrets: () => Record<string, string> };
 
 interface Pod {
   workload: string;
@@ -21,11 +21,12 @@ interface Pod {
   grace: number;
 }
 
+/** `secret`: every value by name, split into the Secrets the operator creates (generate-env.js --format k8s). */
 function plan(objects: unknown[], secret: Record<string, string>): { status: number | null; pods: Pod[]; stderr: string } {
   const dir = mkdtempSync(join(tmpdir(), 'pods-'));
   try {
     writeFileSync(join(dir, 'objects.yaml'), objects.map((o) => JSON.stringify(o)).join('\n---\n'));
-    writeFileSync(join(dir, 'secrets.json'), JSON.stringify(secret));
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify(generateEnv.kubernetesSecrets(secret)));
     const run = spawnSync('node', [join(DEPLOY_ROOT, 'scripts/lib/pods.mjs'), join(dir, 'objects.yaml'), join(dir, 'secrets.json'), 'lk', dir], {
       encoding: 'utf8',
     });
@@ -40,14 +41,14 @@ const envOf = (args: string[], name: string): string | undefined =>
   args.flatMap((arg, i) => (args[i - 1] === '-e' && arg.startsWith(`${name}=`) ? [arg.slice(name.length + 1)] : []))[0];
 const optionOf = (args: string[], option: string): string[] => args.flatMap((arg, i) => (args[i - 1] === option ? [arg] : []));
 
-const secret = { ...generated(), DATABASE_URL: 'postgres://latchkey:pw@postgres:5432/latchkey' };
+const secret: Record<string, string> = { ...generateEnv.secrets(), DATABASE_URL: EXAMPLE_DATABASE_URL };
 
 describe.each(['overlays/dev', 'overlays/production'])('the pods of %s, as k8s-smoke.sh starts them (lib/pods.mjs)', (overlay) => {
   const objects = kustomize(join(DEPLOY_ROOT, 'k8s', overlay));
   const result = plan(objects, secret);
   const workloads = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind));
 
-  it('resolve every ConfigMap and Secret reference with the keys generate-env.js makes plus DATABASE_URL', () => {
+  it('resolve every ConfigMap and Secret reference with the Secrets and keys generate-env.js makes plus DATABASE_URL', () => {
     expect([result.status, result.stderr]).toEqual([0, '']);
   });
 
@@ -94,6 +95,13 @@ describe('lib/pods.mjs resolves as a kubelet does', () => {
     const result = plan(objects, withoutDatabase);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/DATABASE_URL: secret latchkey-secrets has no key DATABASE_URL/);
+  });
+
+  it('refuses a pod whose own key Secret does not exist (an upgrade that did not create it), naming the Secret', () => {
+    const { LATCHKEY_TESTAPI_RBAC_KEY: _omitted, ...withoutKey } = secret;
+    const result = plan(objects, withoutKey);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/testapi.*: secret latchkey-testapi-rbac-key does not exist/);
   });
 
   it('lets env override envFrom, turns limits into docker units and mounts a configMap volume read-only', () => {

@@ -5,6 +5,9 @@
 //
 //   node pods.mjs <objects.yaml> <secrets.json> <prefix> <work dir>   # prints the plan as JSON
 //
+// <secrets.json> holds the Secrets as the operator creates them (generate-env.js --format k8s: a List of
+// Secrets with stringData; YAML documents and base64 `data` are read too).
+//
 // Resolved as a kubelet does: env over envFrom; configMapKeyRef and secretKeyRef (optional ones may be
 // missing; any other missing name or key is an error, as a pod stuck in CreateContainerConfigError would
 // be); named container ports; pod and container securityContext (user, read-only root, capabilities,
@@ -39,6 +42,17 @@ export function memoryBytes(quantity) {
 export function cpus(quantity) {
   const text = String(quantity);
   return text.endsWith('m') ? Number(text.slice(0, -1)) / 1000 : Number(text);
+}
+
+/** Secret name → its keys and values, from Secret objects (a List's items included), as the API server would hold them. */
+export function secretData(objects) {
+  const secrets = new Map();
+  for (const object of objects.flatMap((o) => (o.kind === 'List' ? o.items : [o]))) {
+    if (object.kind !== 'Secret') continue;
+    const data = Object.fromEntries(Object.entries(object.data ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64').toString('utf8')]));
+    secrets.set(object.metadata.name, { ...data, ...object.stringData });
+  }
+  return secrets;
 }
 
 const matches = (selector, labels) => Object.entries(selector ?? {}).every(([key, value]) => labels?.[key] === value);
@@ -193,7 +207,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const objects = parseAllDocuments(readFileSync(objectsFile, 'utf8'))
     .map((doc) => doc.toJS())
     .filter(Boolean);
-  const secrets = new Map([['latchkey-secrets', JSON.parse(readFileSync(secretsFile, 'utf8'))]]);
+  const secrets = secretData(
+    parseAllDocuments(readFileSync(secretsFile, 'utf8'))
+      .map((doc) => doc.toJS())
+      .filter(Boolean),
+  );
   try {
     process.stdout.write(`${JSON.stringify(plan(objects, { secrets, prefix, workDir }), null, 2)}\n`);
   } catch (error) {
