@@ -1,12 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { ADMIN_SCOPE, DEFAULT_ADMIN_AUDIENCE } from '@latchkey/contracts';
-import { ExchangeModule } from '@latchkey/exchange/feature';
-import { EntraTestProvider } from '@latchkey/exchange/testing';
-import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
+import type { EntraTestProvider } from '@latchkey/exchange/testing';
+import type { ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure } from '@latchkey/testing';
-import { generateSigningKey, verifyInternalAccessToken, type PublicJwks } from '@latchkey/tokens';
+import { verifyInternalAccessToken, type PublicJwks } from '@latchkey/tokens';
+import { ExchangeWithUpstream, type UpstreamCall } from './support/exchange-with-upstream';
 
 const EXCHANGE_URL = 'https://exchange.audience-scopes.test';
 const ENTRA_AUDIENCE = 'api://latchkey';
@@ -14,9 +12,6 @@ const TESTAPI_AUDIENCE = 'api://latchkey-testapi';
 const HR_AUDIENCE = 'api://hr';
 const TENANT = '5d1e0c2b-7a44-4c8e-9d61-0a7b2c3d4e60';
 const APP_ID = 'c1d2e3f4-0000-4000-8000-00000000b001';
-const OPERATOR_KEY = `lk_op_${randomBytes(32).toString('base64url')}`;
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
 
 /**
  * Scopes are bound to the audience they belong to (docs/EXCHANGE.md, "Audiences and their scopes"): an OAuth
@@ -24,77 +19,41 @@ const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
  * audience's scopes only. On both surfaces, on real PostgreSQL and Kafka with a real OIDC provider.
  */
 describeWithInfrastructure('exchange: scopes bound to their audience (real OIDC provider, PostgreSQL, Kafka)', () => {
+  let exchange: ExchangeWithUpstream;
   let idp: EntraTestProvider;
   let service: ServiceUnderTest;
-  let upstream: Server;
-  let upstreamCalls: string[];
-  let clientSecret: string;
+  let upstreamCalls: UpstreamCall[];
   let jwks: PublicJwks;
 
   beforeAll(async () => {
-    idp = await EntraTestProvider.start({ tenants: [TENANT], audience: ENTRA_AUDIENCE });
-    upstreamCalls = [];
-    upstream = createServer((request, response) => {
-      upstreamCalls.push(request.url ?? '');
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-    await new Promise<void>((listening) => upstream.listen(0, '127.0.0.1', listening));
-    const base = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-    const key = await generateSigningKey('ES256');
-    service = await startServiceUnderTest('exchange', ExchangeModule, {
-      env: {
-        LATCHKEY_EXCHANGE_URL: EXCHANGE_URL,
-        LATCHKEY_EXCHANGE_SIGNING_KEY: JSON.stringify(key.privateJwk),
-        LATCHKEY_EXCHANGE_OPERATOR_KEY: OPERATOR_KEY,
-        LATCHKEY_EXCHANGE_ENTRA_AUDIENCES: ENTRA_AUDIENCE,
-        LATCHKEY_EXCHANGE_ENTRA_TENANTS: JSON.stringify(idp.trustedTenants([TENANT])),
-        LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({
-          testapi: { url: `${base}/testapi`, audience: TESTAPI_AUDIENCE, scopes: ['testapi.read', 'testapi.write'] },
-          hr: { url: `${base}/hr`, audience: HR_AUDIENCE, scopes: ['hr.read'] },
-        }),
+    exchange = await ExchangeWithUpstream.start({
+      exchangeUrl: EXCHANGE_URL,
+      entraAudience: ENTRA_AUDIENCE,
+      tenants: [TENANT],
+      upstreams: {
+        testapi: { path: '/testapi', audience: TESTAPI_AUDIENCE, scopes: ['testapi.read', 'testapi.write'] },
+        hr: { path: '/hr', audience: HR_AUDIENCE, scopes: ['hr.read'] },
       },
-    });
-    jwks = (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<PublicJwks>();
-    // One application allowed every scope of every audience: only the binding keeps them apart.
-    const created = await service.handle.app.inject({
-      method: 'POST',
-      url: '/admin/v1/oauth-applications',
-      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
-      payload: {
+      upstreamAnswer: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"ok":true}' },
+      // One application allowed every scope of every audience: only the binding keeps them apart.
+      application: {
         clientId: APP_ID,
         displayName: 'Allowed everything',
         scopes: { 'testapi.read': ['testapi:read'], 'testapi.write': ['testapi:write'], 'hr.read': ['hr:read'], [ADMIN_SCOPE]: [] },
       },
     });
-    expect(created.statusCode).toBe(201);
-    clientSecret = created.json<{ clientSecret: string }>().clientSecret;
+    ({ idp, service, upstreamCalls, jwks } = exchange);
   }, 120_000);
 
   afterAll(async () => {
-    await service?.stop();
-    await idp?.stop();
-    upstream?.closeAllConnections();
-    await new Promise((closed) => upstream?.close(closed));
+    await exchange?.stop();
   });
 
   const userToken = () =>
     idp.accessToken({ tenant: TENANT, version: '2.0', oid: randomUUID(), appId: APP_ID, scopes: ['user_impersonation'], name: 'Grace' });
 
-  const tokenRequest = async (fields: Record<string, string>, secret = clientSecret) =>
-    service.handle.app.inject({
-      method: 'POST',
-      url: '/oauth2/token',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(APP_ID)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-      },
-      payload: new URLSearchParams({
-        grant_type: TOKEN_EXCHANGE,
-        subject_token: await userToken(),
-        subject_token_type: ACCESS_TOKEN,
-        ...fields,
-      }).toString(),
-    });
+  const tokenRequest = async (fields: Record<string, string>, secret?: string) =>
+    exchange.tokenRequest({ subject_token: await userToken(), ...fields }, secret);
 
   const gateway = async (api: string, scope: string) =>
     service.handle.app.inject({
@@ -156,7 +115,7 @@ describeWithInfrastructure('exchange: scopes bound to their audience (real OIDC 
   it('forwards a gateway call whose scopes are all its API’s', async () => {
     upstreamCalls.length = 0;
     expect((await gateway('hr', 'hr.read')).statusCode).toBe(200);
-    expect(upstreamCalls).toEqual(['/hr/items']);
+    expect(upstreamCalls.map((call) => call.url)).toEqual(['/hr/items']);
   });
 
   it.each([

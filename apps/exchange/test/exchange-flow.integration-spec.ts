@@ -1,12 +1,10 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { AccessRevocationV1 } from '@latchkey/contracts';
-import { ExchangeModule } from '@latchkey/exchange/feature';
 import { EntraTestProvider, GRAPH_APP_ID } from '@latchkey/exchange/testing';
-import { startServiceUnderTest, type ServiceUnderTest } from '@latchkey/service-testing';
+import type { ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
-import { generateSigningKey, verifyInternalAccessToken, type PublicJwks } from '@latchkey/tokens';
+import { verifyInternalAccessToken, type PublicJwks } from '@latchkey/tokens';
+import { ACCESS_TOKEN, ExchangeWithUpstream, TOKEN_EXCHANGE, type UpstreamCall } from './support/exchange-with-upstream';
 
 const EXCHANGE_URL = 'https://exchange.flow.test';
 const AUDIENCE = 'api://latchkey';
@@ -14,16 +12,6 @@ const TESTAPI_AUDIENCE = 'api://latchkey-testapi';
 const TENANT = '3f0c5b1e-2a44-4c8e-9d61-0a7b2c3d4e5f';
 const OTHER_TENANT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const APP_ID = 'b7c9d1e3-0000-4000-8000-00000000a991';
-const OPERATOR_KEY = `lk_op_${randomBytes(32).toString('base64url')}`;
-const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
-const ACCESS_TOKEN = 'urn:ietf:params:oauth:token-type:access_token';
-
-interface UpstreamCall {
-  readonly method: string;
-  readonly url: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
 
 /**
  * The exchange end to end on real PostgreSQL and Kafka, with a real OIDC provider (panva's oidc-provider, minting
@@ -32,84 +20,39 @@ interface UpstreamCall {
  * refusals in each protocol's own shape, and a person's revocation applied to the cache at once.
  */
 describeWithInfrastructure('exchange: Entra token in, internal token out (real OIDC provider, PostgreSQL, Kafka)', () => {
+  let exchange: ExchangeWithUpstream;
   let idp: EntraTestProvider;
   let service: ServiceUnderTest;
-  let upstream: Server;
   let upstreamCalls: UpstreamCall[];
   let clientSecret: string;
   let jwks: PublicJwks;
 
   beforeAll(async () => {
-    idp = await EntraTestProvider.start({ tenants: [TENANT, OTHER_TENANT], audience: AUDIENCE });
-    upstreamCalls = [];
-    upstream = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (chunk: Buffer) => chunks.push(chunk));
-      request.on('end', () => {
-        upstreamCalls.push({
-          method: request.method ?? '',
-          url: request.url ?? '',
-          headers: request.headers,
-          body: Buffer.concat(chunks).toString(),
-        });
-        response.writeHead(207, { 'content-type': 'application/json', 'x-testapi': 'answered' }).end('{"testapi":"ok"}');
-      });
-    });
-    await new Promise<void>((listening) => upstream.listen(0, '127.0.0.1', listening));
-    const key = await generateSigningKey('ES256');
-    service = await startServiceUnderTest('exchange', ExchangeModule, {
-      env: {
-        LATCHKEY_EXCHANGE_URL: EXCHANGE_URL,
-        LATCHKEY_EXCHANGE_SIGNING_KEY: JSON.stringify(key.privateJwk),
-        LATCHKEY_EXCHANGE_OPERATOR_KEY: OPERATOR_KEY,
-        LATCHKEY_EXCHANGE_ENTRA_AUDIENCES: AUDIENCE,
-        LATCHKEY_EXCHANGE_ENTRA_TENANTS: JSON.stringify(idp.trustedTenants([TENANT])),
-        LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({
-          testapi: {
-            url: `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/testapi`,
-            audience: TESTAPI_AUDIENCE,
-            scopes: ['testapi.read', 'testapi.write'],
-          },
-        }),
+    exchange = await ExchangeWithUpstream.start({
+      exchangeUrl: EXCHANGE_URL,
+      entraAudience: AUDIENCE,
+      tenants: [TENANT, OTHER_TENANT],
+      trustedTenants: [TENANT],
+      upstreams: { testapi: { path: '/testapi', audience: TESTAPI_AUDIENCE, scopes: ['testapi.read', 'testapi.write'] } },
+      upstreamAnswer: { status: 207, headers: { 'content-type': 'application/json', 'x-testapi': 'answered' }, body: '{"testapi":"ok"}' },
+      application: {
+        clientId: APP_ID,
+        displayName: 'Test API caller',
+        scopes: { 'testapi.read': ['testapi:read'], 'testapi.write': ['testapi:write'] },
       },
     });
-    jwks = (await service.handle.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<PublicJwks>();
-    const created = await service.handle.app.inject({
-      method: 'POST',
-      url: '/admin/v1/oauth-applications',
-      headers: { authorization: `Bearer ${OPERATOR_KEY}` },
-      payload: { clientId: APP_ID, displayName: 'Test API caller', scopes: { 'testapi.read': ['testapi:read'], 'testapi.write': ['testapi:write'] } },
-    });
-    expect(created.statusCode).toBe(201);
-    clientSecret = created.json<{ clientSecret: string }>().clientSecret;
+    ({ idp, service, upstreamCalls, clientSecret, jwks } = exchange);
   }, 120_000);
 
   afterAll(async () => {
-    await service?.stop();
-    await idp?.stop();
-    upstream?.closeAllConnections();
-    await new Promise((closed) => upstream?.close(closed));
+    await exchange?.stop();
   });
 
   const userToken = (overrides: Partial<Parameters<EntraTestProvider['accessToken']>[0]> = {}) =>
     idp.accessToken({ tenant: TENANT, version: '2.0', oid: randomUUID(), appId: APP_ID, scopes: ['user_impersonation'], name: 'Ada', ...overrides });
 
   const tokenRequest = (subjectToken: string, fields: Record<string, string> = {}, secret = clientSecret) =>
-    service.handle.app.inject({
-      method: 'POST',
-      url: '/oauth2/token',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${encodeURIComponent(APP_ID)}:${encodeURIComponent(secret)}`).toString('base64')}`,
-      },
-      payload: new URLSearchParams({
-        grant_type: TOKEN_EXCHANGE,
-        subject_token: subjectToken,
-        subject_token_type: ACCESS_TOKEN,
-        scope: 'testapi.read',
-        ...fields,
-      }).toString(),
-    });
+    exchange.tokenRequest({ subject_token: subjectToken, scope: 'testapi.read', ...fields }, secret);
 
   const gateway = (token: string, headers: Record<string, string> = {}, body = 'name=John&role=admin') =>
     service.handle.app.inject({

@@ -23,6 +23,11 @@ describeWithInfrastructure('exchange identities and OAuth applications (real Kaf
         LATCHKEY_EXCHANGE_OPERATOR_KEY: OPERATOR_KEY,
         LATCHKEY_EXCHANGE_URL: 'https://exchange.latchkey.test',
         LATCHKEY_EXCHANGE_SIGNING_KEY: JSON.stringify(key.privateJwk),
+        // The scopes the applications below may allow (never called: no exchange goes through the gateway here).
+        LATCHKEY_EXCHANGE_UPSTREAMS: JSON.stringify({
+          testapi: { url: 'http://127.0.0.1:9/testapi', audience: 'api://latchkey-testapi', scopes: ['testapi.read', 'testapi.write'] },
+          a: { url: 'http://127.0.0.1:9/a', audience: 'api://a', scopes: ['a.read'] },
+        }),
       },
     });
     await service.bus.subscribe({
@@ -189,6 +194,56 @@ describeWithInfrastructure('exchange identities and OAuth applications (real Kaf
       expect(res.json()).toMatchObject({ error: { code: 'BadArgument', innererror: { code: 'InvalidAdminRequest' } } });
       expect(res.body).toContain('provisioning');
       expect(res.body).not.toContain(pasted);
+    });
+
+    const KNOWN = 'Known scopes: "a.read", "latchkey.admin", "testapi.read", "testapi.write".';
+    const scopeNotDeclared = (message: string) => ({
+      status: 400,
+      body: { error: { code: 'BadArgument', message, innererror: { code: 'ScopeNotDeclared', message } } },
+    });
+
+    it('refuses to create an application allowing a scope no audience declares, naming it and the known scopes, storing nothing', async () => {
+      const clientId = randomUUID();
+
+      const res = await admin('POST', '/admin/v1/oauth-applications', {
+        clientId,
+        displayName: 'Typo',
+        scopes: { 'testapi.read': [], 'testapi.raed': [] },
+      });
+
+      expect({ status: res.statusCode, body: res.json() }).toEqual(
+        scopeNotDeclared(
+          `The body field scopes allows a scope that no audience declares, so no token could ever carry it ("testapi.raed"). ${KNOWN}`,
+        ),
+      );
+      expect(res.headers['cache-control']).toBe('no-store');
+      expect((await admin('GET', `/admin/v1/oauth-applications/${clientId}`)).statusCode).toBe(404);
+    });
+
+    it('refuses to change the scopes to undeclared ones, keeping the stored ones, and never repeats one shaped like a key', async () => {
+      const app = (await admin('POST', '/admin/v1/oauth-applications', { displayName: 'Narrowing', scopes: { 'a.read': [] } })).json<{
+        clientId: string;
+      }>();
+      const pasted = `lk_app_${randomBytes(32).toString('base64url')}`;
+
+      const res = await admin('PATCH', `/admin/v1/oauth-applications/${app.clientId}`, { scopes: { 'hr.read': [], [pasted]: [] } });
+
+      expect({ status: res.statusCode, body: res.json() }).toEqual(
+        scopeNotDeclared(
+          `The body field scopes allows 2 scopes that no audience declares, so no token could ever carry them ("hr.read" and 1 not repeated here). ${KNOWN}`,
+        ),
+      );
+      expect(res.body).not.toContain(pasted);
+      expect((await admin('GET', `/admin/v1/oauth-applications/${app.clientId}`)).json()).toMatchObject({ scopes: { 'a.read': [] } });
+    });
+
+    it('documents the refusal of undeclared scopes on create and change in OpenAPI', async () => {
+      const doc = (await service.handle.app.inject({ method: 'GET', url: OPENAPI_JSON_PATH })).json<{
+        paths: Record<string, Record<string, { responses: Record<string, { description: string }> }>>;
+      }>();
+
+      expect(doc.paths['/admin/v1/oauth-applications']?.['post']?.responses['400']?.description).toContain('ScopeNotDeclared');
+      expect(doc.paths['/admin/v1/oauth-applications/{clientId}']?.['patch']?.responses['400']?.description).toContain('ScopeNotDeclared');
     });
 
     it('answers 404 for an unknown application and 409 for a client id taken', async () => {

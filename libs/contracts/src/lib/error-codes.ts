@@ -168,6 +168,8 @@ export const EXCHANGE_ADMIN_ERROR_CODES = [
   'EXCHANGE.ADMIN_API_DISABLED',
   'EXCHANGE.ADMIN_APPLICATION_NOT_FOUND',
   'EXCHANGE.ADMIN_APPLICATION_EXISTS',
+  // An application's scope that no audience declares: no token could ever carry it.
+  'EXCHANGE.ADMIN_SCOPE_UNKNOWN',
 ] as const;
 /** One of {@link EXCHANGE_ADMIN_ERROR_CODES}. */
 export type ExchangeAdminErrorCode = (typeof EXCHANGE_ADMIN_ERROR_CODES)[number];

@@ -8,13 +8,12 @@ import { Database, PersistenceModule } from '@latchkey/persistence';
 import { ApplicationRevocationConsumer } from './application-revocation.consumer';
 import { ExchangeAdminModule } from './applications/exchange-admin.module';
 import { entraConfig, entraTokenValidatorProvider } from './entra';
-import { AudienceScopes } from './exchange/audience-scopes';
+import { AudienceScopesModule } from './exchange/audience-scopes.module';
 import { ExchangeMetrics } from './exchange/exchange-metrics';
 import { EXCHANGE_CLOCK, EXCHANGED_TOKEN_CACHE, ExchangeTokenUseCase, type ExchangeClock } from './exchange/exchange-token.use-case';
 import { EXCHANGE_WIRE_ERRORS } from './exchange/exchange-wire-errors';
 import { ExchangedTokenCache } from './exchange/exchanged-token-cache';
 import { GatewayController } from './gateway/gateway.controller';
-import { gatewayConfig } from './gateway/gateway.config';
 import { MapIdentityUseCase } from './identities/map-identity.use-case';
 import { TokenExchangeController } from './oauth/token-exchange.controller';
 import { SeedDemoApplicationUseCase } from './seed-demo-application.use-case';
@@ -41,7 +40,8 @@ const CACHE = { maxEntries: 100_000, refreshBeforeMs: 60_000 } as const;
     RbacGuardModule.forService({ service: 'exchange', gatesReadiness: false }),
     RevocationModule.forService('exchange'),
     ConfigSliceModule.forSlice(entraConfig),
-    ConfigSliceModule.forSlice(gatewayConfig),
+    // The gateway's upstreams (its config slice) and the scopes of each audience, shared with the admin API.
+    AudienceScopesModule,
     ExchangeAdminModule,
     ExchangeTokensModule,
   ],
@@ -55,7 +55,6 @@ const CACHE = { maxEntries: 100_000, refreshBeforeMs: 60_000 } as const;
     entraTokenValidatorProvider,
     { provide: EXCHANGED_TOKEN_CACHE, useFactory: () => new ExchangedTokenCache(CACHE) },
     { provide: EXCHANGE_CLOCK, useValue: ((): Date => new Date()) satisfies ExchangeClock },
-    AudienceScopes,
     ExchangeTokenUseCase,
     ExchangeMetrics,
   ],

@@ -21,7 +21,10 @@ export const Permission = PermissionId;
 const MAX_SCOPES = 100;
 const MAX_LISTED = 100;
 
-/** Scope → permissions, at most 100 scopes of at most 50 permissions each. */
+/**
+ * Scope → permissions, at most 100 scopes of at most 50 permissions each. Only the form is checked here: which
+ * scopes exist is the configuration's (each audience's declared scopes), so the admin use case refuses the others.
+ */
 export const ScopePermissionsInput = z
   .record(ScopeName, z.array(Permission).max(50))
   .refine((scopes) => Object.keys(scopes).length <= MAX_SCOPES, { message: `at most ${MAX_SCOPES} scopes` })

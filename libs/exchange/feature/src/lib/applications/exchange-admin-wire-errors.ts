@@ -8,8 +8,10 @@ const UNAUTHORIZED = 'Access denied due to missing or invalid operator credentia
  * How the exchange's admin API refusals look on the wire: the platform's
  * Azure shape, like the other services' admin APIs, one stable
  * `innererror.code` per rule; a 400's message names the field, never its
- * value. Typed over ExchangeAdminErrorCode: a new code without a row does
- * not compile. docs/EXCHANGE.md lists the same table.
+ * value, except ScopeNotDeclared's: it names the unknown scopes that are
+ * short and not credential-shaped, and the known ones (configuration).
+ * Typed over ExchangeAdminErrorCode: a new code without a row does not
+ * compile. docs/EXCHANGE.md lists the same table.
  */
 export const EXCHANGE_ADMIN_WIRE_ERRORS: ErrorMappingTable<ExchangeAdminErrorCode> = {
   'EXCHANGE.ADMIN_REQUEST_INVALID': { status: 400, azureCode: 'BadArgument', azureInnerCode: 'InvalidAdminRequest' },
@@ -23,4 +25,5 @@ export const EXCHANGE_ADMIN_WIRE_ERRORS: ErrorMappingTable<ExchangeAdminErrorCod
     message: 'Resource not found.',
   },
   'EXCHANGE.ADMIN_APPLICATION_EXISTS': { status: 409, azureCode: 'Conflict', azureInnerCode: 'OAuthApplicationExists' },
+  'EXCHANGE.ADMIN_SCOPE_UNKNOWN': { status: 400, azureCode: 'BadArgument', azureInnerCode: 'ScopeNotDeclared' },
 };

@@ -3,6 +3,7 @@ import { OperatorKeyModule, type OperatorKeyCodes } from '@latchkey/access-guard
 import type { ExchangeAdminErrorCode } from '@latchkey/contracts';
 import { OAuthApplicationRepository } from '@latchkey/exchange/data-access';
 import { ErrorMappingRegistry } from '@latchkey/http';
+import { AudienceScopesModule } from '../exchange/audience-scopes.module';
 import { exchangeAdminConfig } from './exchange-admin.config';
 import { EXCHANGE_ADMIN_WIRE_ERRORS } from './exchange-admin-wire-errors';
 import { OAuthApplicationAdministration } from './oauth-application-administration.use-case';
@@ -25,6 +26,8 @@ import { OAuthApplicationsAdminController } from './oauth-applications-admin.con
         disabled: 'EXCHANGE.ADMIN_API_DISABLED',
       } satisfies OperatorKeyCodes<ExchangeAdminErrorCode>,
     }),
+    // The scopes each audience declares: an application allowing any other scope is refused.
+    AudienceScopesModule,
   ],
   controllers: [OAuthApplicationsAdminController],
   providers: [OAuthApplicationRepository, OAuthApplicationAdministration],

@@ -15,6 +15,8 @@ const APPLICATION_RESPONSE =
 const CLIENT_ID = { name: 'clientId', description: 'The OAuth application’s client id.' };
 const INVALID = 'BadArgument (InvalidAdminRequest): an unknown field, or a missing or invalid one (the message names it, never its value)';
 const NOT_FOUND = 'NotFound (OAuthApplicationNotFound)';
+const SCOPE_UNKNOWN =
+  'BadArgument (ScopeNotDeclared): `scopes` allows a scope that no audience declares (an upstream API’s `scopes` in LATCHKEY_EXCHANGE_UPSTREAMS, or `latchkey.admin`), so no token could ever carry it; the message names the unknown scopes (unless long or credential-shaped) and the known ones';
 
 /**
  * The exchange's OAuth applications (exchange issue, "OAuth applications
@@ -34,7 +36,7 @@ export class OAuthApplicationsAdminController {
   @ApiOperation({ summary: 'Register an OAuth application; its client secret is shown only in this answer' })
   @ApiBody(zodBody(CreateApplicationBody))
   @ApiResponse({ status: 201, description: `${APPLICATION_RESPONSE} plus clientSecret` })
-  @ApiResponse({ status: 400, description: INVALID })
+  @ApiResponse({ status: 400, description: `${INVALID}; ${SCOPE_UNKNOWN}` })
   @ApiResponse({ status: 409, description: 'Conflict (OAuthApplicationExists)' })
   async create(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<OAuthApplicationWithSecret> {
     const app = await this.applications.create(parseAdminInput(CreateApplicationBody, body, 'body'));
@@ -70,7 +72,7 @@ export class OAuthApplicationsAdminController {
   @ApiParam(CLIENT_ID)
   @ApiBody(zodBody(UpdateApplicationBody))
   @ApiResponse({ status: 200, description: APPLICATION_RESPONSE })
-  @ApiResponse({ status: 400, description: INVALID })
+  @ApiResponse({ status: 400, description: `${INVALID}; ${SCOPE_UNKNOWN} (checked only when the body changes \`scopes\`)` })
   @ApiResponse({ status: 404, description: NOT_FOUND })
   update(@Param('clientId') clientId: string, @Body() body: unknown): Promise<OAuthApplicationView> {
     const id = parseAdminInput(ClientIdParam, clientId, 'client id');

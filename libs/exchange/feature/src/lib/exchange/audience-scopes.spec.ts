@@ -54,6 +54,20 @@ describe(AudienceScopeCatalogue.name, () => {
     );
   });
 
+  it('knows every scope some audience declares, each once and sorted, the admin scope included', () => {
+    expect(catalogue.knownScopes).toEqual(['hr.read', 'hr.reports', ADMIN_SCOPE, 'testapi.read', 'testapi.write']);
+    expect(new AudienceScopeCatalogue({}, ADMIN).knownScopes).toEqual([ADMIN_SCOPE]);
+  });
+
+  it('names the scopes no audience declares, in the given order, whichever audience declares the others', () => {
+    expect(catalogue.unknownScopes(['hr.read', 'hr.write', ADMIN_SCOPE, 'testapi.read', 'constructor', 'testapi.raed'])).toEqual([
+      'hr.write',
+      'constructor',
+      'testapi.raed',
+    ]);
+    expect(catalogue.unknownScopes([])).toEqual([]);
+  });
+
   it('refuses, as a configuration error, an upstream that claims the admin audience', () => {
     const build = () => new AudienceScopeCatalogue({ ...UPSTREAMS, console: upstream(ADMIN, ['console.read']) }, ADMIN);
     expect(build).toThrow(ConfigError);

@@ -16,8 +16,11 @@ import { exchangeTokensConfig } from '../tokens/exchange-tokens.config';
  */
 export class AudienceScopeCatalogue {
   private readonly scopes: ReadonlyMap<string, ReadonlySet<string>>;
+  private readonly known: ReadonlySet<string>;
   /** The upstream APIs' audiences, each once, in configuration order (the admin audience is not among them). */
   readonly upstreamAudiences: readonly string[];
+  /** Every scope some audience declares, each once, sorted: the only scopes a token can ever carry. */
+  readonly knownScopes: readonly string[];
 
   /** @throws ConfigError when an upstream API claims the admin APIs' audience. */
   constructor(upstreams: Readonly<Record<string, Upstream>>, adminAudience: string) {
@@ -39,6 +42,8 @@ export class AudienceScopeCatalogue {
     this.upstreamAudiences = [...scopes.keys()];
     scopes.set(adminAudience, new Set([ADMIN_SCOPE]));
     this.scopes = scopes;
+    this.known = new Set([...scopes.values()].flatMap((own) => [...own]));
+    this.knownScopes = [...this.known].sort();
   }
 
   /** Whether the exchange mints tokens for `audience` at all. */
@@ -50,6 +55,11 @@ export class AudienceScopeCatalogue {
   foreignScopes(audience: string, requested: readonly string[]): string[] {
     const own = this.scopes.get(audience);
     return requested.filter((scope) => own === undefined || !own.has(scope));
+  }
+
+  /** The given scopes that no audience declares (a token could never carry them), in the given order. */
+  unknownScopes(scopes: readonly string[]): string[] {
+    return scopes.filter((scope) => !this.known.has(scope));
   }
 }
 
