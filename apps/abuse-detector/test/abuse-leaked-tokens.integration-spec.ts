@@ -241,6 +241,20 @@ describeWithInfrastructure('abuse-detector leaked-token intake (real Kafka, real
     expect(logged).not.toContain(forgedToken);
   });
 
+  it('refuses a report sent as plain text 400 InvalidLeakReport before its signature, signed or not, and revokes nothing', async () => {
+    const body = reportBody(forgedToken);
+    // The platform keeps a text body's bytes too (the gateway forwards them): the media type is what refuses it.
+    for (const headers of [signedBy(body), {}]) {
+      const answer = await post(body, { 'content-type': 'text/plain', ...headers });
+      expect([answer.statusCode, (answer.json() as { error: { innererror: { code: string } } }).error.innererror.code]).toEqual([
+        400,
+        'InvalidLeakReport',
+      ]);
+    }
+    await relayed();
+    expect(await outboxRevocations(forgedJti)).toBe(0);
+  });
+
   it('refuses a malformed report 400 and an oversized one 413, once signed', async () => {
     const malformed = '{"token":"x"}';
     const oversized = `[${Array.from({ length: 3000 }, () => `{"token":"${'x'.repeat(100)}","type":"t","url":""}`).join(',')}]`;

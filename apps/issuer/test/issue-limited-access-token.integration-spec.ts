@@ -192,6 +192,20 @@ describeWithInfrastructure('POST /sts/v1.0/issueLimitedAccessToken (real Postgre
     expect(await new IssuanceRepository(service.database).clientsOf(ids.full, new Date(0))).toEqual(before);
   });
 
+  it('refuses a JSON body labelled with a charset other than UTF-8 with 415, and reads one labelled UTF-8', async () => {
+    const body = { targetAzureResourceId: CLIENT, featureFlags: ['Face.Identification'] };
+    for (const charset of ['utf-16', '"ISO-8859-1"']) {
+      const response = await issue({ key: keys.full, body, headers: { 'content-type': `application/json; charset=${charset}` } });
+      // RFC 8259 §8.1: JSON between systems is UTF-8; a body so labelled would be read otherwise than it was written.
+      expect({ status: response.statusCode, error: response.json<WireError>().error }).toEqual({
+        status: 415,
+        error: { code: 'BadArgument', message: 'Invalid Media Type.' },
+      });
+    }
+    const utf8 = await issue({ key: keys.full, body, headers: { 'content-type': 'application/json; charset=UTF-8' } });
+    expect(utf8.statusCode).toBe(200);
+  });
+
   it('refuses a missing key and an unknown key with 401', async () => {
     await expectRefusal(await issue({}), 401, '401', 'SubscriptionKeyMissing');
     await expectRefusal(await issue({ key: generateApiKey('isv') }), 401, '401', 'SubscriptionKeyInvalid');

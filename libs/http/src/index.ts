@@ -36,3 +36,4 @@ export { LoadShedder, type LoadShedderLimits, type ShedReason } from './lib/shed
 export { nodeEventLoopMonitor, type EventLoopMonitor, type EventLoopSample } from './lib/shedding/event-loop-monitor';
 export { shedResponse, SHED_INNER_CODE, type ShedResponse } from './lib/shedding/shed-response';
 export { findDuplicateJsonKey } from './lib/duplicate-json-key';
+export { hasNonUtf8Charset, mediaTypeOf } from './lib/content-type';

@@ -104,6 +104,13 @@ export class DemoController {
     return this.inspect(body, request);
   }
 
+  /** The kept raw bytes in base64, so that bytes which are not UTF-8 come back as they were. */
+  @Post('raw-base64')
+  @HttpCode(200)
+  rawBase64(@Req() request: RawBodyRequest<FastifyRequest>): string {
+    return request.rawBody?.toString('base64') ?? '';
+  }
+
   /** A route documented to take forms. */
   @Post('form')
   @AcceptsForm()

@@ -94,11 +94,95 @@ describe(registerBodyParsers.name, () => {
       });
     });
 
+    it('refuses a form labelled with a charset other than UTF-8 on a route that takes forms, in each wire family', async () => {
+      for (const charset of ['iso-8859-1', '"windows-1252"', 'UTF-16']) {
+        const response = await send('POST', '/demo/form', 'name=caf%E9', `${FORM}; charset=${charset}`);
+        expect(response.statusCode).toBe(415);
+        expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'Invalid Media Type.' } });
+      }
+      const oauth = await handle.app.inject({
+        method: 'POST',
+        url: '/token',
+        payload: 'scope=a',
+        headers: { 'content-type': `${FORM}; charset=latin1` },
+      });
+      expect(oauth.statusCode).toBe(415);
+      expect(oauth.json()).toEqual({ error: 'invalid_request', error_description: 'Invalid Media Type.' });
+    });
+
+    it('reads a form labelled UTF-8, in any case, quoted or not', async () => {
+      for (const charset of ['utf-8', 'UTF-8', '"utf-8"']) {
+        const response = await send('POST', '/demo/form', 'name=caf%C3%A9', `${FORM}; charset=${charset}`);
+        expect(response.json<Inspected>()).toMatchObject({ kind: 'object', body: { name: 'café' } });
+      }
+    });
+
     it('honours @AcceptsForm on an @All() route, and refuses a form on one without it', async () => {
       for (const method of ['POST', 'DELETE'] as const) {
         expect((await send(method, '/demo/any-form', 'a=1', FORM)).json<Inspected>()).toMatchObject({ kind: 'object', body: { a: '1' } });
         expect((await send(method, '/demo/any', 'a=1', FORM)).statusCode).toBe(415);
       }
+    });
+  });
+
+  describe('the charset of a JSON body', () => {
+    const utf16 = Buffer.from('\uFEFF{"a":1}', 'utf16le');
+
+    it("refuses any charset other than UTF-8 with the platform's 415, in each wire family, before reading the bytes", async () => {
+      for (const charset of ['utf-16', 'UTF-16LE', '"utf-16"', 'iso-8859-1', 'us-ascii']) {
+        const response = await handle.app.inject({
+          method: 'POST',
+          url: '/demo/inspect',
+          payload: charset === 'utf-16' ? utf16 : '{"a":1}',
+          headers: { 'content-type': `application/json; charset=${charset}` },
+        });
+        expect(response.statusCode).toBe(415);
+        expect(response.headers['x-ms-error-code']).toBe('BadArgument');
+        expect(response.json()).toEqual({ error: { code: 'BadArgument', message: 'Invalid Media Type.' } });
+      }
+      const oauth = await send('POST', '/demo/oauth-style', '{"a":1}', 'application/json; charset=utf-16');
+      expect(oauth.statusCode).toBe(415);
+      expect(oauth.json()).toEqual({ error: 'invalid_request', error_description: 'Invalid Media Type.' });
+      // Even empty: the label is refused, not the bytes.
+      expect((await send('DELETE', '/demo/inspect', '', 'application/json; charset=utf-16')).statusCode).toBe(415);
+    });
+
+    it('reads a body labelled UTF-8, in any case, quoted or not, as one without a charset', async () => {
+      for (const contentType of [
+        'application/json',
+        'application/json; charset=utf-8',
+        'application/json;charset=UTF-8',
+        'application/json; charset="utf-8"',
+      ]) {
+        const response = await send('POST', '/demo/inspect', '{"name":"café"}', contentType);
+        expect(response.statusCode).toBe(200);
+        expect(response.json<Inspected>()).toEqual({ kind: 'object', body: { name: 'café' }, raw: '{"name":"café"}' });
+      }
+    });
+
+    it('ignores a UTF-8 byte order mark, and keeps it in the raw bytes', async () => {
+      const response = await send('POST', '/demo/inspect', '\uFEFF{"a":1}', 'application/json');
+      expect(response.statusCode).toBe(200);
+      expect(response.json<Inspected>()).toEqual({ kind: 'object', body: { a: 1 }, raw: '\uFEFF{"a":1}' });
+    });
+
+    it('still refuses a repeated key behind a byte order mark, and a mark alone as malformed JSON', async () => {
+      expect((await send('POST', '/demo/inspect', '\uFEFF{"a":1,"a":2}', 'application/json')).json()).toEqual({
+        error: { code: 'BadArgument', message: 'The JSON body repeats the key "a".' },
+      });
+      expect((await send('POST', '/demo/inspect', '\uFEFF', 'application/json')).json()).toEqual({
+        error: { code: 'BadArgument', message: 'JSON parsing error.' },
+      });
+    });
+
+    it('answers UTF-16 bytes without a label "JSON parsing error."', async () => {
+      const response = await handle.app.inject({
+        method: 'POST',
+        url: '/demo/inspect',
+        payload: utf16,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.statusCode).toBe(400);
     });
   });
 
@@ -133,9 +217,20 @@ describe(registerBodyParsers.name, () => {
       }
     });
 
-    it('passes any other body on as the string, without keeping raw bytes (as Fastify did)', async () => {
+    it('passes any other body on as the string, and keeps its exact bytes (the gateway forwards them)', async () => {
       const response = await send('POST', '/demo/inspect', 'héllo', 'text/plain; charset=utf-8');
-      expect(response.json<Inspected>()).toEqual({ kind: 'string', body: 'héllo', raw: null });
+      expect(response.json<Inspected>()).toEqual({ kind: 'string', body: 'héllo', raw: 'héllo' });
+    });
+
+    it('keeps bytes that are not UTF-8 as they came, whatever the string reads', async () => {
+      const latin1 = Buffer.from('café', 'latin1');
+      const response = await handle.app.inject({
+        method: 'POST',
+        url: '/demo/raw-base64',
+        payload: latin1,
+        headers: { 'content-type': 'text/plain; charset=iso-8859-1' },
+      });
+      expect(response.body).toBe(latin1.toString('base64'));
     });
   });
 });

@@ -1,7 +1,7 @@
 import { Controller, Header, HttpCode, Inject, Post, Req, type RawBodyRequest } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Public } from '@latchkey/http';
+import { mediaTypeOf, Public } from '@latchkey/http';
 import { LeakIntakeError } from './leak-intake.errors';
 import { MAX_REPORT_BYTES, MAX_REPORTED_TOKENS, parseLeakReport } from './leak-report.schema';
 import { REPORTER_KEYS } from './leak-intake.tokens';
@@ -42,7 +42,11 @@ export class LeakIntakeController {
   @ApiResponse({ status: 503, description: 'ServiceUnavailable (LeakVerificationUnavailable): retry later' })
   async report(@Req() request: RawBodyRequest<FastifyRequest>): Promise<LeakFeedback[]> {
     const raw = request.rawBody;
-    if (raw === undefined) throw new LeakIntakeError('ABUSE.LEAK_REPORT_INVALID', 'The report must be a JSON body (application/json).');
+    // The media type, not a missing rawBody: the platform keeps the bytes of a plain-text body too (the gateway
+    // forwards them), and a report that is not JSON is refused before its signature is looked at, as before.
+    if (raw === undefined || mediaTypeOf(request.headers['content-type']) !== 'application/json') {
+      throw new LeakIntakeError('ABUSE.LEAK_REPORT_INVALID', 'The report must be a JSON body (application/json).');
+    }
     if (raw.length > MAX_REPORT_BYTES) {
       throw new LeakIntakeError('ABUSE.LEAK_REPORT_TOO_LARGE', `The report exceeds ${MAX_REPORT_BYTES} bytes; send its tokens in several reports.`);
     }

@@ -19,7 +19,10 @@ import { GatewayRequestError, readGatewayRequest } from './gateway-request';
  * token>`, `scope` and `client_id` headers. The three headers are read
  * strictly, the token exchanged (ExchangeTokenUseCase, audience = the API's),
  * and the call forwarded to the configured upstream with the internal token
- * in their place; the upstream's answer goes back unchanged. Refusals are
+ * in their place, the body byte for byte; the upstream's answer goes back
+ * unchanged. A body it cannot forward is refused, never dropped: a media type
+ * the platform does not read (or JSON or a form labelled other than UTF-8) is
+ * the platform's 415 before this runs, a GET's body 400. Refusals are
  * the platform's Azure shape; a token problem carries an RFC 6750
  * `WWW-Authenticate: Bearer` challenge, an identity-provider outage
  * `Retry-After`.
@@ -35,7 +38,7 @@ export class GatewayController {
 
   @All(':api')
   @Public()
-  // Bodies are forwarded as sent, forms included (the seed's example posts one).
+  // Bodies are forwarded byte for byte (the platform keeps them as rawBody), forms included (the seed's example posts one).
   @AcceptsForm()
   @ApiOperation({ summary: 'Exchange the Entra token and forward the call to the API (its answer comes back unchanged)' })
   @ApiParam({ name: 'api', description: 'A configured upstream API (LATCHKEY_EXCHANGE_UPSTREAMS).' })
@@ -43,7 +46,13 @@ export class GatewayController {
     status: 400,
     description:
       'BadArgument (InvalidExchangeRequest, ScopeNotAllowed, ScopeNotForAudience): a missing, repeated or malformed scope or client_id, ' +
-      'no scope the application allows, or a scope that is not this API’s',
+      'no scope the application allows, or a scope that is not this API’s; BadArgument: a GET with a body',
+  })
+  @ApiResponse({
+    status: 415,
+    description:
+      'BadArgument "Invalid Media Type.": a body that is not JSON, a form or text/plain (the bodies forwarded byte for byte), ' +
+      'or JSON or a form labelled with a charset other than UTF-8',
   })
   @ApiResponse({
     status: 401,
@@ -74,6 +83,10 @@ export class GatewayController {
     const upstream =
       API_NAME.test(api) && Object.hasOwn(this.config.LATCHKEY_EXCHANGE_UPSTREAMS, api) ? this.config.LATCHKEY_EXCHANGE_UPSTREAMS[api] : undefined;
     if (upstream === undefined) throw new ExchangeRefusal('EXCHANGE.API_UNKNOWN', 'No API of this name behind the gateway.');
+    // Fastify never reads a GET's body and nothing would forward it: refused rather than dropped on the way.
+    if (request.method === 'GET' && carriesBody(request)) {
+      throw new LatchkeyError<HttpErrorCode>('HTTP.BAD_REQUEST', 'The gateway forwards no body on a GET; send it with POST.');
+    }
     const { rest, search } = upstreamPathOf(request.url);
     let exchanged;
     // Timed: the three headers read and the exchange, not the method and API checks before it nor the upstream call after it.
@@ -112,6 +125,12 @@ export class GatewayController {
 function rawBodyOf(request: FastifyRequest): Buffer | undefined {
   const raw = (request as FastifyRequest & { rawBody?: Buffer | string }).rawBody;
   return raw === undefined ? undefined : Buffer.from(raw);
+}
+
+/** RFC 9112 §6.3: a request has content when it says so with Transfer-Encoding or a non-zero Content-Length. */
+function carriesBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && Number(length) !== 0);
 }
 
 /** RFC 6750 §3: a 401 about the token says so in a Bearer challenge; an outage says when to retry. */
