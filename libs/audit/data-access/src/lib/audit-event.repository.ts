@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, type Transaction } from '@latchkey/persistence';
-import { canonicalEvent, chainHashOf, GENESIS_HASH, type ChainedEvent } from './audit-chain';
+import { canonicalEvent, GENESIS_HASH, type ChainedEvent } from './audit-chain';
 
 /** Serialises appends so the chain never forks: one writer extends it at a time (exported for tools that must read a still chain). */
 export const AUDIT_CHAIN_LOCK = 0x4c4b4155; // "LKAU"
@@ -38,7 +38,7 @@ function withoutTraceparent({ traceparent: _traceparent, ...chained }: AuditReco
   return chained;
 }
 
-/** The event's columns of its row as a JSON object, named as the table's columns (the chain's columns are added under the lock). */
+/** The event's columns of its row as a JSON object, named as the table's columns (the database adds the chain's columns under the lock). */
 function columnsJson(event: AuditRecord): string {
   return JSON.stringify({
     event_id: event.eventId,
@@ -53,24 +53,9 @@ function columnsJson(event: AuditRecord): string {
 }
 
 /**
- * Links `events` to the chain after `head`: positions head+1, head+2, … and
- * each row's hash over its predecessor's. Returns each row as a JSON object
- * (the chain's columns, then the event's: hashes are hex and need no escaping).
- */
-function chainRows(head: ChainHead, events: readonly { canonical: string; columns: string }[]): string[] {
-  let prevHash = head.headHash;
-  return events.map(({ canonical, columns }, i) => {
-    const hash = chainHashOf(prevHash, canonical);
-    const row = `{"seq":${head.treeSize + 1 + i},"prev_hash":"${prevHash}","hash":"${hash}",${columns.slice(1)}`;
-    prevHash = hash;
-    return row;
-  });
-}
-
-/**
  * The append-only event store. An append checks for the event ids, links the
- * rows to the current head and inserts them, all in one transaction under an
- * advisory lock: a redelivered event is stored once, and concurrent
+ * rows to the current head and inserts them, all in one statement under an
+ * advisory lock (`audit.append_events`, migration 0004): a redelivered event is stored once, and concurrent
  * ingesters (replicas) extend one chain. Rows are numbered by the append
  * itself (head + 1), not by the column's sequence, which skips numbers on a
  * rolled-back insert: so `seq` is the row's position in the chain, and a
@@ -87,42 +72,25 @@ export class AuditEventRepository {
 
   /**
    * Appends the events that are not stored yet, in the given order, in one
-   * transaction: one lock, one look-up of the ids, one insert of every row.
+   * statement: one lock, one look-up of the ids, one insert of every row.
    * An id repeated within the batch is stored once (the first). Returns how
    * many rows were appended. All or nothing: a row the database refuses
    * rolls back the whole batch.
    */
   async appendBatch(received: readonly AuditRecord[]): Promise<number> {
-    // What does not depend on the head is done before the lock: the canonical JSON (the costly part of a
-    // hash) and the row's JSON for the insert. Under the lock only the hashes are chained.
-    const events = uniqueById(received.map(normaliseTime)).map((event) => ({
-      event,
-      canonical: canonicalEvent(withoutTraceparent(event)),
-      columns: columnsJson(event),
-    }));
-    if (events.length === 0) return 0;
-    return this.db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_CHAIN_LOCK]);
-      const seen = await tx.query<{ event_id: string }>(
-        'SELECT event_id FROM audit.events WHERE event_id IN (SELECT jsonb_array_elements_text($1::jsonb))',
-        [JSON.stringify(events.map((e) => e.event.eventId))],
-      );
-      const stored = new Set(seen.map((row) => row.event_id));
-      const fresh = events.filter((e) => !stored.has(e.event.eventId));
-      if (fresh.length === 0) return 0;
-      const rows = chainRows(await this.head(tx), fresh);
-      // One statement and one parameter for the whole batch: a JSON array of rows, which PostgreSQL
-      // parses into records itself (no per-value escaping of a dozen array parameters). `received_at`
-      // is the insert's own clock (not the transaction's start), the moment the lag benchmark measures to.
-      await tx.query(
-        `INSERT INTO audit.events (seq, event_id, type, topic, source, subject, time, traceparent, data, prev_hash, hash, received_at)
-         SELECT seq, event_id, type, topic, source, subject, time, traceparent, data, prev_hash, hash, clock_timestamp()
-           FROM jsonb_to_recordset($1::jsonb)
-             AS r(seq bigint, event_id text, type text, topic text, source text, subject text, time timestamptz, traceparent text, data jsonb, prev_hash text, hash text)`,
-        [`[${rows.join(',')}]`],
-      );
-      return rows.length;
-    });
+    // The canonical JSON (the costly part of a hash, and one PostgreSQL cannot produce) and each row's
+    // JSON are built here; the lock, the id check, the head and the hash chaining happen in the database.
+    const rows = uniqueById(received.map(normaliseTime)).map(
+      (event) => `{"canonical":${JSON.stringify(canonicalEvent(withoutTraceparent(event)))},${columnsJson(event).slice(1)}`,
+    );
+    if (rows.length === 0) return 0;
+    // One statement in autocommit (migration 0004_append_function): the chain's lock is held only while
+    // the database appends, never while a reply waits for this process's event loop.
+    const [result] = await this.db.query<{ appended: number }>('SELECT audit.append_events($1::jsonb, $2::bigint) AS appended', [
+      `[${rows.join(',')}]`,
+      AUDIT_CHAIN_LOCK,
+    ]);
+    return Number(result?.appended ?? 0);
   }
 
   /** The chain's head as `tx` sees it (callers hold the chain lock when it must not move). */
