@@ -37,6 +37,7 @@ export const CONSOLE_HTML = String.raw`<!doctype html>
 
       <section data-testid="alerts" class="panel alerts">
         <h2>Alerts <small data-testid="alerts-count"></small></h2>
+        <p class="stream-status info" role="status" aria-live="polite" data-testid="stream-status" hidden></p>
         <div class="filters">
           <label>Severity <select data-testid="filter-severity"><option value="">any</option></select></label>
           <label

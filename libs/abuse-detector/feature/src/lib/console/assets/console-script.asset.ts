@@ -14,6 +14,7 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
   var SEVERITIES = ['low', 'medium', 'high', 'critical'];
   var CASE_REFRESH_MS = 15000;
   var ACTIVITY_REFRESH_MS = 30000;
+  // The server's retry hint (its first line is 'retry: 2000') replaces this once the stream has sent it.
   var RECONNECT_MS = 2000;
 
   var state = {
@@ -27,6 +28,7 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
     renderPending: false,
     generation: 0,
     confirming: null,
+    reconnectMs: RECONNECT_MS,
   };
 
   function $(testId) {
@@ -77,6 +79,15 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
     node.setAttribute('data-state', status);
   }
 
+  // Why the live alerts are not live, and what happens or what to do next; kept until the stream is live again, unlike the
+  // toast, which the next action's answer replaces.
+  function setStreamStatus(message, kind) {
+    var node = $('stream-status');
+    node.textContent = message || '';
+    node.className = 'stream-status ' + (kind || 'info');
+    node.hidden = !message;
+  }
+
   // --- the operator key and the API -------------------------------------------------------------
 
   function ApiError(status, code, message) {
@@ -86,7 +97,8 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
   }
 
   function api(method, path, body) {
-    var headers = { authorization: 'Bearer ' + state.key, accept: 'application/json' };
+    var key = state.key;
+    var headers = { authorization: 'Bearer ' + key, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     return fetch(path, { method: method, headers: headers, body: body === undefined ? undefined : JSON.stringify(body), cache: 'no-store' }).then(
       function (response) {
@@ -98,7 +110,8 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
             parsed = null;
           }
           if (response.status === 401) {
-            signOut('The operator key was refused.');
+            // A request sent before a sign-out (e.g. the stream's end at the token's expiry) must not replace its message.
+            if (key === state.key) signOut('The operator key was refused.');
             throw new ApiError(401, 'Unauthorized', 'The operator key was refused.');
           }
           if (!response.ok) {
@@ -139,6 +152,7 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
     $('login').hidden = false;
     $('login-error').textContent = reason || '';
     setConnection('offline');
+    setStreamStatus('');
   }
 
   // --- alerts: the list, the live stream, the table ------------------------------------------------
@@ -210,6 +224,8 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
       var value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
       if (field === 'event') name = value;
       else if (field === 'data') data.push(value);
+      // At least half a second: a hint of 0 (a misconfigured proxy's, say) must not become a reconnection loop.
+      else if (field === 'retry' && /^\d+$/.test(value)) state.reconnectMs = Math.max(500, Number(value));
     });
     if (name === 'end') {
       // The server ended the stream and says why (the credential expired or was revoked, the permission was removed, ...).
@@ -232,11 +248,19 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
   }
 
   // What a stream that ended (or was refused) leads to: a credential that no longer works asks for a new one, a missing
-  // permission stops reconnecting (it would be refused every time); anything else reconnects.
+  // permission stops reconnecting (it would be refused every time); anything else reconnects, saying why it went away.
   var STREAM_SIGN_OUT = {
-    'credential-expired': 'The operator token expired; enter a new one.',
-    'credential-revoked': 'The operator token was revoked; enter a new one.',
-    'credential-invalid': 'The operator key or token is no longer accepted.',
+    'credential-expired': 'The live alerts stopped: the operator token expired. Sign in again with a new token.',
+    'credential-revoked': 'The live alerts stopped: the operator token was revoked. Sign in again with a new token.',
+    'credential-invalid': 'The live alerts stopped: the operator key or token is no longer accepted. Sign in again.',
+  };
+  var PERMISSION_MISSING =
+    'The live alerts stopped: this operator does not have the permission abuse.alerts:read (any more). ' +
+    'Ask an administrator for it, then sign out and sign in again.';
+  var STREAM_RECONNECT = {
+    shutdown: 'The live alerts stopped: the detector is restarting or shutting down. Reconnecting…',
+    lifetime: 'The live alerts are renewed every 15 minutes. Reconnecting…',
+    'authorization-unavailable': 'The live alerts stopped: the detector could not check this operator’s access. Reconnecting…',
   };
 
   // EventSource cannot send an Authorization header, so the stream is read with fetch and a reader.
@@ -258,6 +282,7 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
         if (response.status === 403) return 'permission-missing';
         if (!response.ok || !response.body) throw new Error('the stream answered ' + response.status);
         setConnection('live');
+        setStreamStatus('');
         var reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
         var buffer = '';
         var endReason;
@@ -287,13 +312,17 @@ export const CONSOLE_SCRIPT = String.raw`// Latchkey security-operations console
         }
         if (endReason === 'permission-missing') {
           setConnection('offline');
-          toast('The live alerts need the permission abuse.alerts:read, which this operator does not have (any more).', 'error');
+          setStreamStatus(PERMISSION_MISSING, 'error');
           return;
         }
         setConnection('reconnecting');
+        // A failed reconnection keeps the message of why the stream ended (e.g. a restart) rather than a vaguer one; a reason
+        // the page does not know (a newer server) reconnects like a dropped connection.
+        if (STREAM_RECONNECT[endReason]) setStreamStatus(STREAM_RECONNECT[endReason], 'warning');
+        else if ($('stream-status').hidden) setStreamStatus('The connection to the live alerts was lost. Reconnecting…', 'warning');
         setTimeout(function () {
           streamAlerts(generation);
-        }, RECONNECT_MS);
+        }, state.reconnectMs);
       });
   }
 

@@ -77,7 +77,15 @@ main {
 .toast.success {
   color: #15803d;
 }
+.stream-status {
+  margin: 0 0 0.6rem;
+  font-weight: 600;
+}
+.stream-status.warning {
+  color: #b45309;
+}
 .toast.error,
+.stream-status.error,
 .error {
   color: #b91c1c;
 }
