@@ -1,60 +1,15 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AbuseDetectorModule } from '@latchkey/abuse-detector/feature';
-import { deriveServiceKey } from '@latchkey/access-guards';
-import { AccessRevocationV1, ADMIN_SCOPE, DEFAULT_ADMIN_AUDIENCE } from '@latchkey/contracts';
+import { AccessRevocationV1 } from '@latchkey/contracts';
 import { innerErrorCode, startServiceUnderTest, useOwnKafka, type OwnKafka, type ServiceUnderTest } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
-import { generateSigningKey, KeyRing, signInternalAccessToken, type SigningKey } from '@latchkey/tokens';
+import { OperatorAccess } from './support/operator-access';
 
 const run = randomUUID().slice(0, 8);
 const EXCHANGE = `https://exchange.stream-${run}.test`;
-const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-/** The abuse detector's own key towards the rbac service (a stand-in decision API here). */
-const DECISION_KEY = deriveServiceKey(randomBytes(32), 'abuse-detector');
 const OPERATOR_KEY = `lk_op_${randomBytes(32).toString('base64url')}`;
-const PERMISSION = 'abuse.alerts:read';
 /** The stream re-checks every 5 s (STREAM_RECHECK_MS): a refusal ends it well within this. */
 const END_WITHIN_MS = 20_000;
-
-/** The rbac service's decision API as the guard calls it (and its endpoint registry beside it): allows what `allowed` holds. */
-class FakeDecisionApi {
-  readonly allowed = new Set<string>();
-  /** Decisions asked, per `<kind>:<id>`. */
-  readonly asked = new Map<string, number>();
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      void readBody(req).then((raw) => {
-        if (req.method === 'PUT') {
-          res.writeHead(200, { 'content-type': 'application/json' }).end('{"changed":true,"permissionsAdded":[]}');
-          return;
-        }
-        const body = JSON.parse(raw) as { subject: { kind: string; id: string }; permission: string };
-        const who = `${body.subject.kind}:${body.subject.id}`;
-        this.asked.set(who, (this.asked.get(who) ?? 0) + 1);
-        const allow = this.allowed.has(`${body.subject.kind}:${body.subject.id}:${body.permission}`);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ decision: allow ? 'allow' : 'deny', reason: 'test' }));
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/rbac/v1/decisions`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve) => {
-    let raw = '';
-    req.on('data', (chunk: Buffer) => (raw += chunk.toString()));
-    req.on('end', () => resolve(raw));
-  });
-}
 
 /** An open stream, read in the background: everything it sent so far, and when the server ended it. */
 interface OpenStream {
@@ -74,26 +29,14 @@ interface OpenStream {
 describeWithInfrastructure('abuse-detector alert stream: ends when the operatorâ€™s credential stops being valid (real Kafka, real PostgreSQL)', () => {
   let kafka: OwnKafka;
   let service: ServiceUnderTest;
-  let jwks: Server;
-  let exchangeKey: SigningKey;
-  const decisions = new FakeDecisionApi();
+  let access: OperatorAccess;
   const streams: OpenStream[] = [];
 
   beforeAll(async () => {
-    exchangeKey = await generateSigningKey('ES256');
-    const published = JSON.stringify(new KeyRing([{ key: exchangeKey, status: 'active' }]).publicJwks());
-    jwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(published));
-    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    access = await OperatorAccess.start({ exchangeIssuer: EXCHANGE });
     kafka = await useOwnKafka();
     service = await startServiceUnderTest('abuse-detector', AbuseDetectorModule, {
-      env: {
-        LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY: OPERATOR_KEY,
-        LATCHKEY_RBAC_EXCHANGE_ISSUER: EXCHANGE,
-        LATCHKEY_RBAC_EXCHANGE_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/.well-known/jwks.json`,
-        LATCHKEY_RBAC_DECISION_URL: await decisions.start(),
-        LATCHKEY_ABUSE_DETECTOR_RBAC_KEY: DECISION_KEY,
-        LATCHKEY_RBAC_DECISION_CACHE_TTL_MS: '0',
-      },
+      env: { LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY: OPERATOR_KEY, ...access.detectorEnv },
     });
   }, 120_000);
 
@@ -101,34 +44,8 @@ describeWithInfrastructure('abuse-detector alert stream: ends when the operatorâ
     for (const stream of streams) stream.abort();
     await service?.stop();
     await kafka?.stop();
-    await decisions.stop();
-    await new Promise<void>((resolve) => (jwks ? jwks.close(() => resolve()) : resolve()));
+    await access?.stop();
   });
-
-  /** An operator token of the exchange for the admin API, valid for `lifetimeMs`, whose person `allowed` decides. */
-  const operatorToken = async (personId: string, lifetimeMs = 3_600_000) => {
-    const now = new Date();
-    const signed = await signInternalAccessToken(
-      {
-        issuer: EXCHANGE,
-        audience: DEFAULT_ADMIN_AUDIENCE,
-        personId,
-        clientId: 'latchkey-console',
-        scopes: [ADMIN_SCOPE],
-        tenantId: TENANT,
-        objectId: randomUUID(),
-        now,
-        expiresAt: new Date(now.getTime() + lifetimeMs),
-      },
-      exchangeKey,
-    );
-    return { token: signed.token, exp: signed.claims.exp };
-  };
-  const anOperator = () => {
-    const personId = `person-${randomUUID()}`;
-    decisions.allowed.add(`person:${personId}:${PERMISSION}`);
-    return personId;
-  };
 
   /** Opens the stream and reads it in the background until the server ends it. */
   const openStream = async (bearer: string, path = '/admin/v1/alerts/stream'): Promise<OpenStream> => {
@@ -171,8 +88,8 @@ describeWithInfrastructure('abuse-detector alert stream: ends when the operatorâ
   });
 
   it('ends an open stream with `event: end` once the operatorâ€™s permission is removed; a new connection is then refused 403', async () => {
-    const personId = anOperator();
-    const { token } = await operatorToken(personId);
+    const personId = access.anOperator();
+    const { token } = await access.operatorToken(personId);
     // The revocation feed must have loaded before any operator token passes: wait for a first admitted stream.
     let stream: OpenStream | undefined;
     await eventually(
@@ -187,7 +104,7 @@ describeWithInfrastructure('abuse-detector alert stream: ends when the operatorâ
     const open = stream as OpenStream;
     await live(open);
 
-    decisions.allowed.delete(`person:${personId}:${PERMISSION}`);
+    access.removePermission(personId);
     const removedAt = Date.now();
 
     await eventually(() => open.endedAt !== undefined, { timeoutMs: END_WITHIN_MS, what: 'the stream ended by the server' });
@@ -198,7 +115,7 @@ describeWithInfrastructure('abuse-detector alert stream: ends when the operatorâ
   });
 
   it('ends an open stream at the operator tokenâ€™s expiry', async () => {
-    const { token, exp } = await operatorToken(anOperator(), 8_000);
+    const { token, exp } = await access.operatorToken(access.anOperator(), 8_000);
     const stream = await openStream(token);
     expect(stream.status).toBe(200);
     await live(stream);
@@ -212,33 +129,26 @@ describeWithInfrastructure('abuse-detector alert stream: ends when the operatorâ
   });
 
   it('ends an open stream when the operatorâ€™s person is revoked on access.revocation', async () => {
-    const personId = anOperator();
-    const { token } = await operatorToken(personId);
+    const personId = access.anOperator();
+    const { token } = await access.operatorToken(personId);
     const stream = await openStream(token);
     expect(stream.status).toBe(200);
     await live(stream);
 
-    await service.bus.publish(AccessRevocationV1, {
-      subject: { kind: 'person', personId },
-      notBefore: new Date().toISOString(),
-      action: 'revoke',
-      reason: 'ADMIN.MANUAL',
-      alertId: null,
-      actor: 'test',
-    });
+    await service.bus.publish(AccessRevocationV1, access.revocationOf(personId));
 
     await eventually(() => stream.endedAt !== undefined, { timeoutMs: END_WITHIN_MS, what: 'the stream ended on the revocation' });
     expect(JSON.parse(endOf(stream) ?? 'null')).toEqual({ reason: 'credential-revoked' });
   });
 
   it('keeps the stream of an operator whose credential stays valid open across re-checks', async () => {
-    const personId = anOperator();
-    const stream = await openStream((await operatorToken(personId)).token);
+    const personId = access.anOperator();
+    const stream = await openStream((await access.operatorToken(personId)).token);
     expect(stream.status).toBe(200);
     await live(stream);
 
     // The connection's decision, then two re-checks (every 5 s), each asking the decision API (not cached here).
-    await eventually(() => (decisions.asked.get(`person:${personId}`) ?? 0) >= 3, { timeoutMs: END_WITHIN_MS, what: 'two re-checks' });
+    await eventually(() => access.decisionsAskedFor(personId) >= 3, { timeoutMs: END_WITHIN_MS, what: 'two re-checks' });
 
     expect({ ended: stream.endedAt, end: endOf(stream) }).toEqual({ ended: undefined, end: undefined });
   });

@@ -1,19 +1,24 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { AbuseDetectorModule } from '@latchkey/abuse-detector/feature';
+import { AccessRevocationV1 } from '@latchkey/contracts';
 import {
   AbuseDetectorProcess,
   FaceApiProcess,
   innerErrorCode,
   IssuerProcess,
   misuseUntilRevoked,
+  startServiceUnderTest,
   useOwnKafka,
   type IssuerAnswer,
   type ListedAlert,
   type OwnKafka,
+  type ServiceUnderTest,
 } from '@latchkey/service-testing';
 import { describeWithInfrastructure, eventually } from '@latchkey/testing';
+import { OperatorAccess } from './support/operator-access';
 
 /** Debian's `chromium` package (`.ci/run` installs it). */
 const CHROMIUM = '/usr/bin/chromium';
@@ -30,7 +35,32 @@ const SCREENSHOT = resolve(__dirname, '../test-output/console.png');
 const ISSUER_URL = 'https://sts.console.test';
 const PROPAGATION = { timeoutMs: 30_000 };
 const UI_TIMEOUT_MS = 30_000;
+const STREAM_PATH = '/admin/v1/alerts/stream';
+/** The server's reconnection hint (`retry: 2000`, the stream's first line), which the page follows. */
+const RETRY_MS = 2_000;
+/** A page that reconnects makes a new request within one retry interval; three of them leave room for a busy machine. */
+const QUIET_MS = 3 * RETRY_MS;
+/** The stream re-checks its credential every 5 s (STREAM_RECHECK_MS): a refusal ends it well within this. */
+const END_WITHIN_MS = 20_000;
 const run = randomUUID().slice(0, 8);
+
+/** Every request the page makes to the alert stream, as it makes it (a refused or failed one included). */
+function streamRequestsOf(page: Page): number[] {
+  const requests: number[] = [];
+  page.on('request', (request) => {
+    if (new URL(request.url()).pathname === STREAM_PATH) requests.push(Date.now());
+  });
+  return requests;
+}
+
+/**
+ * No request to the stream beyond the `connected` ones that made it live, for QUIET_MS after the end: a single refused
+ * retry counts too. The absence of a reconnection can only be observed over a bounded time, but this fails at the first.
+ */
+async function expectNoReconnection(requests: readonly number[], connected: number): Promise<void> {
+  await expect(eventually(() => requests.length > connected, { timeoutMs: QUIET_MS, what: 'a reconnection' })).rejects.toThrow(/timed out/);
+  expect(requests).toHaveLength(connected);
+}
 
 /** Under CI the browser test must run; on a developer machine without Chromium it is skipped, and says why. */
 function describeWithBrowser(name: string, body: () => void): void {
@@ -249,4 +279,116 @@ describeWithBrowser('security-operations console: a live alert in the browser, a
     // The server ended the stream (the feed closes every stream on shutdown) rather than cutting it.
     for (let chunk = await reader?.read(); chunk && !chunk.done; chunk = await reader?.read()) text += chunk.value;
   }, 60_000);
+
+  it('says the live alerts stopped for a restart, keeps reconnecting, and is live again once the detector is back', async () => {
+    // Continues the previous test: the detector stopped, and ended the page's stream with `shutdown`.
+    const requests = streamRequestsOf(page);
+    await page.locator('[data-testid="connection"][data-state="reconnecting"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await expect(testId('stream-status').textContent()).resolves.toContain('the detector is restarting or shutting down');
+
+    // A transient end: the page keeps trying, every retry interval, and keeps saying why while nothing answers.
+    await eventually(() => requests.length >= 2, { timeoutMs: 2 * QUIET_MS, what: 'two reconnection attempts' });
+    await expect(testId('stream-status').textContent()).resolves.toContain('restarting');
+
+    // The detector back where the page left it (same port, same operator key): the page is live again without a reload.
+    detector = await AbuseDetectorProcess.start({
+      LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY: operatorKey,
+      LATCHKEY_ABUSE_DETECTOR_PORT: new URL(page.url()).port,
+    });
+    await page.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    await expect(testId('stream-status').isHidden()).resolves.toBe(true);
+    await expect(testId('console').isVisible()).resolves.toBe(true);
+  }, 120_000);
+});
+
+/**
+ * The end of the live alerts as the operator sees it, in the browser: the detector runs in process with its RBAC guard
+ * against a stand-in exchange (its JWKS) and a stand-in decision API, as console-stream.integration-spec.ts runs it (which
+ * checks the server's `event: end`); here a console signed in with an operator token watches its stream end, says why,
+ * and does not reconnect when reconnecting could only be refused.
+ */
+describeWithBrowser('security-operations console: the end of the live alerts, in the browser', () => {
+  const contexts: BrowserContext[] = [];
+  let access: OperatorAccess;
+  let kafka: OwnKafka;
+  let service: ServiceUnderTest;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    access = await OperatorAccess.start({ exchangeIssuer: `https://exchange.console-${run}.test` });
+    kafka = await useOwnKafka();
+    service = await startServiceUnderTest('abuse-detector', AbuseDetectorModule, {
+      env: { LATCHKEY_ABUSE_DETECTOR_OPERATOR_KEY: `lk_op_${randomBytes(32).toString('base64url')}`, ...access.detectorEnv },
+    });
+    // Handed over once /readyz, which waits for the revocation topic, says so: an operator token passes from the first request.
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  }, 120_000);
+
+  afterEach(async () => {
+    for (const context of contexts.splice(0)) await context.close();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await service?.stop();
+    await kafka?.stop();
+    await access?.stop();
+  });
+
+  /** A new tab (its own session storage) signed in with `token`, its stream live, counting its requests to the stream. */
+  const signedIn = async (token: string) => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const requests = streamRequestsOf(page);
+    await page.goto(`${service.handle.url}/console`);
+    await page.locator('[data-testid="operator-key"]').fill(token);
+    await page.locator('[data-testid="connect"]').click();
+    await page.locator('[data-testid="connection"][data-state="live"]').waitFor({ timeout: UI_TIMEOUT_MS });
+    return { page, requests, connected: requests.length, testId: (id: string) => page.locator(`[data-testid="${id}"]`) };
+  };
+
+  it('asks for a new token, saying it expired, when the stream ends at the token’s expiry, and does not reconnect', async () => {
+    const { token, exp } = await access.operatorToken(access.anOperator(), 15_000);
+    const { page, requests, connected, testId } = await signedIn(token);
+
+    await testId('login-error')
+      .filter({ hasText: 'the operator token expired' })
+      .waitFor({ timeout: exp * 1000 - Date.now() + END_WITHIN_MS });
+
+    await expect(testId('login-error').textContent()).resolves.toBe(
+      'The live alerts stopped: the operator token expired. Sign in again with a new token.',
+    );
+    await expect(testId('login').isVisible()).resolves.toBe(true);
+    await expect(page.locator('[data-testid="connection"][data-state="offline"]').count()).resolves.toBe(1);
+    await expectNoReconnection(requests, connected);
+    expect(JSON.stringify(service.logs)).not.toContain(token);
+  }, 90_000);
+
+  it('asks for a new token, saying it was revoked, when the operator’s person is revoked, and does not reconnect', async () => {
+    const personId = access.anOperator();
+    const { testId, requests, connected } = await signedIn((await access.operatorToken(personId, 3_600_000)).token);
+
+    await service.bus.publish(AccessRevocationV1, access.revocationOf(personId));
+
+    await testId('login-error').filter({ hasText: 'the operator token was revoked' }).waitFor({ timeout: END_WITHIN_MS });
+    await expect(testId('login').isVisible()).resolves.toBe(true);
+    await expectNoReconnection(requests, connected);
+  }, 90_000);
+
+  it('keeps the alerts on screen and says which permission is missing and what to do, without reconnecting, once it is removed', async () => {
+    const personId = access.anOperator();
+    const { page, testId, requests, connected } = await signedIn((await access.operatorToken(personId, 3_600_000)).token);
+
+    access.removePermission(personId);
+
+    await page.locator('[data-testid="connection"][data-state="offline"]').waitFor({ timeout: END_WITHIN_MS });
+    const status = testId('stream-status');
+    await expect(status.isVisible()).resolves.toBe(true);
+    await expect(status.textContent()).resolves.toContain('does not have the permission abuse.alerts:read');
+    await expect(status.textContent()).resolves.toContain('sign in again');
+    await expect(testId('console').isVisible()).resolves.toBe(true);
+    await expectNoReconnection(requests, connected);
+    await expect(status.isVisible()).resolves.toBe(true);
+  }, 90_000);
 });
