@@ -121,6 +121,82 @@ describe(AuditIngestConsumer.name, () => {
   });
 });
 
+/** A store whose first append waits until released, so that batches handled meanwhile queue behind it. */
+class HeldEventStore extends RecordingEventStore {
+  private release: () => void = () => undefined;
+  private readonly held = new Promise<void>((resolve) => (this.release = resolve));
+  /** Refuses, as PostgreSQL refuses U+0000 in jsonb, any append that holds one of these event ids. */
+  readonly refused = new Set<string>();
+
+  override async appendBatch(records: readonly AuditRecord[]): Promise<number> {
+    if (this.batches.length === 0) {
+      this.batches.push([...records]);
+      await this.held;
+      return records.length;
+    }
+    if (records.some((record) => this.refused.has(record.eventId))) throw Object.assign(new Error('unstorable'), { code: '22P05' });
+    return super.appendBatch(records);
+  }
+
+  releaseFirst(): void {
+    this.release();
+  }
+}
+
+describe('AuditIngestConsumer: the partitions batches in one append', () => {
+  let store: HeldEventStore;
+  let consumer: AuditIngestConsumer;
+  let checkpointer: CountingCheckpointer;
+  const batchOf = (count: number) => Array.from({ length: count }, () => received(LatUsedV1, anEnvelope(LatUsedV1)));
+
+  beforeAll(() => Logger.overrideLogger(false));
+
+  beforeEach(() => {
+    store = new HeldEventStore();
+    checkpointer = new CountingCheckpointer();
+    consumer = new AuditIngestConsumer(store as unknown as AuditEventRepository, checkpointer as unknown as AuditCheckpointer);
+  });
+
+  it('appends the batches that arrive during an append together, in arrival order, and settles each only once stored', async () => {
+    const [first, second, third] = [batchOf(2), batchOf(3), batchOf(1)];
+    const handled: string[] = [];
+    const track = (name: string, batch: ReceivedEvent[]) => consumer.handleBatch(batch).then(() => void handled.push(name));
+    const firstHandled = track('first', first);
+    await new Promise((resolve) => setImmediate(resolve));
+    const all = [firstHandled, track('second', second), track('third', third)];
+    await new Promise((resolve) => setImmediate(resolve));
+
+    expect(store.batches).toHaveLength(1);
+    expect(handled).toEqual([]);
+
+    store.releaseFirst();
+    await Promise.all(all);
+
+    expect(store.batches.map((batch) => batch.map((record) => record.eventId))).toEqual([
+      first.map((event) => event.envelope.id),
+      [...second, ...third].map((event) => event.envelope.id),
+    ]);
+    expect(checkpointer.noted).toEqual([2, 4]);
+  });
+
+  it('appends a group the database refuses as data batch by batch: only the batch holding the refused row fails', async () => {
+    const [first, innocent, poisoned, after] = [batchOf(1), batchOf(2), batchOf(2), batchOf(1)];
+    store.refused.add(poisoned[1].envelope.id);
+    const held = consumer.handleBatch(first);
+    await new Promise((resolve) => setImmediate(resolve));
+    const results = Promise.allSettled([consumer.handleBatch(innocent), consumer.handleBatch(poisoned), consumer.handleBatch(after)]);
+
+    store.releaseFirst();
+    await held;
+
+    const [innocentResult, poisonedResult, afterResult] = await results;
+    expect(innocentResult.status).toBe('fulfilled');
+    expect(afterResult.status).toBe('fulfilled');
+    expect(poisonedResult).toMatchObject({ status: 'rejected', reason: expect.any(NonRetriableEventError) });
+    expect(store.appended.map((record) => record.eventId)).toEqual([...first, ...innocent, ...after].map((event) => event.envelope.id));
+  });
+});
+
 describe('AUDITED_EVENTS', () => {
   it('is every platform event except the audit service’s own checkpoints', () => {
     expect(AUDITED_EVENTS).not.toContain(AuditCheckpointV1);
