@@ -26,6 +26,11 @@ const GUARDED_SERVICES = ['issuer', 'face-api', 'exchange', 'audit', 'abuse-dete
  * libs/access-guards/src/lib/rbac/service-key.ts (the rbac service recomputes it to verify).
  */
 function serviceKey(secretBase64, service) {
+  // SERVICE_KEY_SECRET_BASE64 of service-key.ts: Node's decoder skips what is not base64, so a mistyped secret would
+  // give keys here that the rbac service (which refuses it at boot) never checks against.
+  if (!/^(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/.test(secretBase64)) {
+    throw new Error('LATCHKEY_RBAC_SERVICE_KEY_SECRET must be standard base64 of at least 32 bytes');
+  }
   const secret = Buffer.from(secretBase64, 'base64');
   if (secret.length < 32) throw new Error('LATCHKEY_RBAC_SERVICE_KEY_SECRET must be base64 of at least 32 bytes');
   if (!/^[a-z][a-z0-9-]{0,62}$/.test(service)) throw new Error(`"${service}" is not a service name`);

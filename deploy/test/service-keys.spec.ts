@@ -79,6 +79,34 @@ describe('service keys: generate-env.js and libs/access-guards', () => {
     expectKeysOf(k8s, k8s['LATCHKEY_RBAC_SERVICE_KEY_SECRET']);
   });
 
+  it('refuses a malformed secret exactly when decodeServiceKeySecret refuses it (Node’s decoder would skip the junk)', () => {
+    const refusedByTypeScript = (secret: string): boolean => {
+      try {
+        decodeServiceKeySecret(secret);
+        return false;
+      } catch {
+        return true;
+      }
+    };
+    const valid = Buffer.alloc(32, 7).toString('base64');
+    // A valid secret with something inserted, cut or swapped: a space, a newline, base64url's - and _, junk, padding.
+    const mangled = fc
+      .tuple(fc.nat(valid.length), fc.nat(3), fc.constantFrom(' ', '\n', '-', '_', '*', '=', 'A', 'é'))
+      .map(([at, cut, inserted]) => valid.slice(0, at) + inserted + valid.slice(Math.min(valid.length, at + cut)));
+    fc.assert(
+      fc.property(fc.oneof(mangled, fc.string({ maxLength: 60 })), (secret) => {
+        const printed = run(['--service-key', 'issuer'], { LATCHKEY_RBAC_SERVICE_KEY_SECRET: secret });
+        expect([secret, printed.status !== 0]).toEqual([secret, refusedByTypeScript(secret)]);
+        if (printed.status !== 0) expect(printed.stdout).toBe('');
+      }),
+      {
+        numRuns: 12,
+        endOnFailure: true,
+        examples: [[`${valid} `], [`${valid.slice(0, 20)}\n${valid.slice(20)}`], [valid.replace(/\+/g, '-')], [valid]],
+      },
+    );
+  });
+
   it('refuses a secret shorter than 32 bytes exactly when decodeServiceKeySecret refuses it', () => {
     const refusedByTypeScript = (secret: string): boolean => {
       try {

@@ -48,6 +48,7 @@ export { configuredServiceKey, endpointRegistryUrl, rbacGuardConfig } from './li
 // Each service's own key towards the rbac service (decision API, its own endpoint list): derived from one secret.
 export {
   decodeServiceKeySecret,
+  SERVICE_KEY_SECRET_BASE64,
   deriveServiceKey,
   embeddedServiceKeySecret,
   generateServiceKeySecret,

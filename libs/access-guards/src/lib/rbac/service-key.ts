@@ -26,8 +26,17 @@ const MAC_LENGTH = 43;
 /** The shortest secret accepted, in bytes. */
 const MIN_SECRET_BYTES = 32;
 
+/**
+ * Standard base64, padded, of at least 30 bytes (the length check below asks 32): the one rule for the secret, in the
+ * rbac service's config, the standalone and (written again in JavaScript) deploy/compose/generate-env.js. Strict,
+ * because Node's decoder skips what is not base64: a mistyped secret would otherwise derive other keys silently.
+ */
+export const SERVICE_KEY_SECRET_BASE64 = /^(?:[A-Za-z0-9+/]{4}){10,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
 /** Base64 of at least 32 bytes (as the config field accepts it); the secret's bytes. */
 export function decodeServiceKeySecret(base64: string): Buffer {
+  if (!SERVICE_KEY_SECRET_BASE64.test(base64))
+    throw new Error(`the service-key secret must be standard base64 of at least ${MIN_SECRET_BYTES} bytes`);
   const bytes = Buffer.from(base64, 'base64');
   if (bytes.length < MIN_SECRET_BYTES) throw new Error(`the service-key secret must be at least ${MIN_SECRET_BYTES} bytes, base64-encoded`);
   return bytes;
