@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { demoState, startDemo, type MemoryLog } from '../../test/demo-app';
 import { BAD_URL_MESSAGE, createServiceApp, type ServiceHandle } from './create-service-app';
@@ -168,6 +170,27 @@ describe('ServiceHandle.close', () => {
     await expect(handle.close()).resolves.toBeUndefined();
     await expect(answered).resolves.toEqual({ ok: true });
   });
+
+  it('closes a connection that never sent a request instead of waiting for it until the deadline', async () => {
+    // Node 20's closeIdleConnections() skips such a connection (nodejs/node#63452): a browser's preconnect, or the
+    // spare connection undici opens after an aborted fetch, held every shutdown until its deadline.
+    const { handle } = await startDemo({ shutdownTimeoutMs: 5_000 });
+    const { port } = new URL(handle.url);
+    const silent = connect(Number(port), '127.0.0.1');
+    silent.on('error', () => undefined);
+    await once(silent, 'connect');
+    const closedByServer = once(silent, 'close');
+
+    try {
+      const started = Date.now();
+      await expect(handle.close()).resolves.toBeUndefined();
+
+      expect(Date.now() - started).toBeLessThan(2_000);
+      await closedByServer;
+    } finally {
+      silent.destroy();
+    }
+  }, 10_000);
 
   it('rejects with ShutdownDeadlineError when shutdown hooks overrun the deadline', async () => {
     demoState.shutdownDelayMs = 400;

@@ -21,6 +21,7 @@ import { deferLoadShedding } from './shedding/install-load-shedding';
 import { PlatformFastifyAdapter } from './platform-fastify-adapter';
 import { checkRequestHeaders, NODE_SERVER_OPTIONS } from './request-headers';
 import { LoadSheddingPolicy } from './shedding/load-shedding.module';
+import { UnusedConnections } from './unused-connections';
 
 /** Default request body limit: 1 MiB. */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -133,6 +134,7 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
   }
 
   const address = app.getHttpServer().address() as AddressInfo;
+  const unusedConnections = new UnusedConnections(app.getHttpServer() as Server);
   const readiness = app.get(ReadinessRegistry);
   let closing: Promise<void> | undefined;
   return {
@@ -148,7 +150,11 @@ export async function createServiceApp(options: CreateServiceAppOptions): Promis
         // request was still in flight (or an event stream ended by its shutdown hook) would then stay open for
         // Fastify's 72 s keep-alive timeout and hold the shutdown up; so keep closing the idle ones until done.
         const server = app.getHttpServer() as Server;
-        const sweeper = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+        // And Node 20's sweep skips connections that never sent a request (a preconnect): those are closed here.
+        const sweeper = setInterval(() => {
+          server.closeIdleConnections();
+          unusedConnections.closeAll();
+        }, IDLE_SWEEP_MS);
         return withDeadline(
           closed.finally(() => clearInterval(sweeper)),
           shutdownTimeoutMs,
